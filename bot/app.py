@@ -1,0 +1,112 @@
+"""The aiohttp application factory."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+
+from bot.adapter import create_adapter
+from bot.messages_route import messages_handler
+from bot.partner_bot import PartnerBot
+from bot.services import BotServices
+from bot.settings import Settings
+from bot.storage import SqlStorage
+from services.db.engine import Database
+
+logger = logging.getLogger(__name__)
+
+SERVICES = web.AppKey("services", BotServices)
+SETTINGS = web.AppKey("settings", Settings)
+METRICS = web.AppKey("metrics", CollectorRegistry)
+BOT = web.AppKey("bot", PartnerBot)
+STORAGE = web.AppKey("storage", SqlStorage)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+MESSAGES: web.AppKey[Handler] = web.AppKey("messages")
+
+
+def _metrics_middleware(registry: CollectorRegistry) -> Any:
+    requests = Counter("partnerbot_http_requests_total", "HTTP requests",
+                       ["route", "status"], registry=registry)
+    latency = Histogram("partnerbot_http_request_seconds", "HTTP request duration",
+                        ["route"], registry=registry)
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        route = request.match_info.route.resource.canonical if request.match_info.route.resource \
+            else "unmatched"
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await handler(request)
+            status = response.status
+            return response
+        except web.HTTPException as exc:
+            status = exc.status
+            raise
+        finally:
+            requests.labels(route, str(status)).inc()
+            latency.labels(route).observe(time.perf_counter() - started)
+
+    return middleware
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    if await request.app[SERVICES].database.ping():
+        return web.json_response({"status": "ready"})
+    return web.json_response({"status": "database unreachable"}, status=503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    body = generate_latest(request.app[METRICS])
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def create_app(settings: Settings, database: Database | None = None) -> web.Application:
+    """Build the bot's web application. DATABASE, when given, is owned by the caller;
+    otherwise the app opens one from the settings and closes it at shutdown."""
+    registry = CollectorRegistry()
+    app = web.Application(middlewares=[_metrics_middleware(registry)])
+    app[SETTINGS] = settings
+    app[METRICS] = registry
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        db = database or Database(settings.database_url)
+        services = BotServices.create(settings, db)
+        app[SERVICES] = services
+        app[STORAGE] = SqlStorage(services.state)
+        bot = PartnerBot(services)
+        app[BOT] = bot
+        adapter = create_adapter(settings)
+        app[MESSAGES] = messages_handler(settings, adapter, bot)
+        if settings.local_mode:
+            logger.warning("BOT_ID is empty: local mode, inbound authentication is OFF; "
+                           "use only on this machine (Agents Playground)")
+        yield
+        if database is None:
+            await db.dispose()
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        return await request.app[MESSAGES](request)
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    return app

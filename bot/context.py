@@ -1,0 +1,31 @@
+"""What a handler gets for one turn, and what it gives back. No Bot Framework types here,
+so handlers are plain async functions that tests and `partnerbot ask` call the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.services import BotServices
+from services.i18n import Messages
+from services.scope import Scope
+from services.understanding import Query
+
+
+@dataclass
+class Reply:
+    intent: str
+    card: dict[str, Any]
+    # The structured answer the card was built from (the `ask` contract, SPEC section 5).
+    answer: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Request:
+    scope: Scope
+    query: Query
+    tr: Messages
+    services: BotServices
+    today: dt.date
+    data: dict[str, Any] = field(default_factory=dict)  # card action data (never trusted)

@@ -1,0 +1,44 @@
+"""Who is speaking: the operator behind an activity.
+
+Local mode and, until Teams SSO lands, deployments identify the operator by the
+activity's `from.aadObjectId`, which the Bot Connector asserts for Teams traffic; a
+tenant that differs from the operator's is refused."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import TurnContext
+
+from services.scope import Scope, ScopeService
+
+logger = logging.getLogger(__name__)
+
+
+def activity_tenant(context: TurnContext) -> str | None:
+    activity = context.activity
+    conv = activity.conversation
+    if conv is not None and getattr(conv, "tenant_id", None):
+        return str(conv.tenant_id)
+    data = activity.channel_data
+    if isinstance(data, dict):
+        tenant = data.get("tenant")
+        if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
+            return tenant["id"]
+    return None
+
+
+async def resolve_operator(context: TurnContext, scopes: ScopeService) -> Scope | None:
+    sender = context.activity.from_property
+    aad = getattr(sender, "aad_object_id", None) if sender is not None else None
+    if not isinstance(aad, str) or not aad:
+        return None
+    scope = await scopes.for_aad_object_id(aad)
+    if scope is None:
+        return None
+    tenant = activity_tenant(context)
+    if tenant and scope.tenant_id and tenant.lower() != scope.tenant_id.lower():
+        logger.warning("operator %s spoke from tenant %s, not theirs; refused",
+                       scope.operator_id, tenant)
+        return None
+    return scope

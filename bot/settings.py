@@ -1,0 +1,101 @@
+"""Settings: one typed object, read once at start-up and passed down."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class BotType(StrEnum):
+    MULTI_TENANT = "MultiTenant"
+    SINGLE_TENANT = "SingleTenant"
+    USER_ASSIGNED_MSI = "UserAssignedMSI"
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
+        populate_by_name=True,
+    )
+
+    bot_id: str = Field(default="", alias="BOT_ID")
+    bot_password: str = Field(default="", alias="BOT_PASSWORD", repr=False)
+    bot_tenant_id: str = Field(default="", alias="BOT_TENANT_ID")
+    bot_type: BotType = Field(default=BotType.MULTI_TENANT, alias="BOT_TYPE")
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./partnerbot.db", alias="DATABASE_URL", repr=False
+    )
+    port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
+    host: str = Field(default="", alias="HOST")
+    public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # OpenID metadata of the Bot Framework channel tokens; only changed by tests
+    # (a local issuer) or sovereign clouds.
+    bot_openid_metadata_url: str = Field(default="", alias="BOT_OPENID_METADATA_URL")
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return upper
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_base_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _bot_identity(self) -> Settings:
+        if not self.bot_id:
+            return self
+        if self.bot_type is not BotType.MULTI_TENANT and not self.bot_tenant_id:
+            raise ValueError(f"BOT_TENANT_ID is required when BOT_TYPE is {self.bot_type.value}")
+        if self.bot_type is not BotType.USER_ASSIGNED_MSI and not self.bot_password:
+            raise ValueError(f"BOT_PASSWORD is required when BOT_ID is set and BOT_TYPE is "
+                             f"{self.bot_type.value}")
+        return self
+
+    @property
+    def local_mode(self) -> bool:
+        """No bot id: inbound authentication is off (local development, Agents Playground)."""
+        return not self.bot_id
+
+    @property
+    def bind_host(self) -> str:
+        if self.host:
+            return self.host
+        return "127.0.0.1" if self.local_mode else "0.0.0.0"  # noqa: S104
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from the environment (and `.env`); a bad value raises
+    SettingsError naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = error.get("loc") or ()
+            msg = str(error.get("msg", "")).removeprefix("Value error, ")
+            problems.append(f"{str(loc[0]).upper()}: {msg}" if loc else msg)
+        raise SettingsError("Invalid setting " + "; ".join(problems)) from None

@@ -1,0 +1,54 @@
+"""One log line per turn: correlation id, activity, operator, intent, duration.
+
+The correlation id is also in a context variable so every log line of the turn, and
+the error a user sees, carry it."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+from botbuilder.core import Middleware, TurnContext
+
+logger = logging.getLogger("partnerbot.turn")
+
+correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id",
+                                                                     default="-")
+CID = "partnerbot.correlation_id"
+OPERATOR = "partnerbot.operator"
+INTENT = "partnerbot.intent"
+
+
+def new_correlation_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class TurnLogMiddleware(Middleware):
+    async def on_turn(
+        self, context: TurnContext, logic: Callable[[], Awaitable[None]]
+    ) -> None:
+        cid = new_correlation_id()
+        token = correlation_id.set(cid)
+        context.turn_state[CID] = cid
+        started = time.perf_counter()
+        try:
+            await logic()
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            activity = context.activity
+            kind = activity.type + (f"/{activity.name}" if activity.name else "")
+            logger.info(
+                "turn cid=%s activity=%s operator=%s intent=%s duration_ms=%.1f",
+                cid, kind, context.turn_state.get(OPERATOR, "-"),
+                context.turn_state.get(INTENT, "-"), elapsed,
+            )
+            correlation_id.reset(token)
+
+
+class CorrelationFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.cid = correlation_id.get()
+        return True

@@ -1,0 +1,39 @@
+"""Helpers shared by the card builders: the card envelope and inert text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from microsoft_teams.cards import AdaptiveCard, CardElement, TextBlock
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MARKDOWN = re.compile(r"([\\`*_\[\]()#+\-!>|~{}$])")
+
+
+def inert(text: str | None) -> str:
+    """Text from data (names, e-mails) shown as-is: no markdown, links or mentions."""
+    if not text:
+        return ""
+    cleaned = _CONTROL.sub("", text).replace("<", "\u2039").replace(">", "\u203a")
+    return _MARKDOWN.sub(r"\\\1", cleaned)
+
+
+def title(text: str) -> TextBlock:
+    return TextBlock(text=text, size="Large", weight="Bolder", wrap=True, style="heading")
+
+
+def paragraph(text: str, **kwargs: Any) -> TextBlock:
+    return TextBlock(text=text, wrap=True, **kwargs)
+
+
+def card(body: list[CardElement], actions: list[Any] | None = None) -> dict[str, Any]:
+    """A schema 1.5 Adaptive Card as a dict, ready for an attachment."""
+    model = AdaptiveCard(version=VERSION, body=body, actions=actions or None)
+    data: dict[str, Any] = model.model_dump(by_alias=True, exclude_none=True)
+    data["$schema"] = SCHEMA
+    data.setdefault("msteams", {"width": "Full"})
+    return data

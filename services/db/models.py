@@ -1,0 +1,280 @@
+"""SQLAlchemy 2.0 models for every entity of the Partner App (SPEC section 1).
+
+The same models run on SQLite (aiosqlite) and PostgreSQL (asyncpg).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class OrgKind(StrEnum):
+    PROVIDER = "provider"
+    DISTRIBUTOR = "distributor"
+    PARTNER = "partner"
+    CUSTOMER = "customer"
+
+
+class Onboarding(StrEnum):
+    ONBOARDED = "onboarded"
+    INVITED = "invited"
+    NOT_INVITED = "not_invited"
+
+
+class Role(StrEnum):
+    READER = "reader"
+    ADMIN = "admin"
+
+
+class OperatorStatus(StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"
+    REMOVED = "removed"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+TS = DateTime(timezone=True)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    parent_id: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("organizations.id"), index=True
+    )
+    domain: Mapped[str | None] = mapped_column(String(255))
+    country: Mapped[str | None] = mapped_column(String(2))
+    onboarding: Mapped[str] = mapped_column(String(16), default=Onboarding.NOT_INVITED)
+    tenant_id: Mapped[str | None] = mapped_column(String(36))
+    account_manager_name: Mapped[str | None] = mapped_column(String(200))
+    account_manager_email: Mapped[str | None] = mapped_column(String(320))
+    updated_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, onupdate=_now)
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind in ('provider','distributor','partner','customer')", name="kind"
+        ),
+        CheckConstraint(
+            "onboarding in ('onboarded','invited','not_invited')", name="onboarding"
+        ),
+        Index("ix_organizations_parent_kind", "parent_id", "kind"),
+    )
+
+
+class OrgClosure(Base):
+    """Ancestor/descendant pairs of the organization tree (depth 0 = itself).
+
+    The scope component filters every query with it, in SQL and by index."""
+
+    __tablename__ = "org_closure"
+
+    ancestor_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    descendant_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    depth: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_org_closure_descendant", "descendant_id"),)
+
+
+class Sku(Base):
+    __tablename__ = "skus"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("organizations.id"), index=True
+    )
+    sku_code: Mapped[str] = mapped_column(String(32), ForeignKey("skus.code"), index=True)
+    licenses: Mapped[int] = mapped_column(Integer)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
+
+    __table_args__ = (
+        CheckConstraint("licenses >= 0", name="licenses_non_negative"),
+        Index("ix_subscriptions_org_expires", "organization_id", "expires_on"),
+    )
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organization_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("organizations.id"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default=Role.READER)
+    aad_object_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    tenant_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(16), default=OperatorStatus.ACTIVE)
+    added_by: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(TS)
+
+    __table_args__ = (
+        CheckConstraint("role in ('reader','admin')", name="role"),
+        CheckConstraint("status in ('active','pending','removed')", name="status"),
+    )
+
+
+class OperatorRequest(Base):
+    """A reader's request to add, change or remove an operator, decided by an admin."""
+
+    __tablename__ = "operator_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action: Mapped[str] = mapped_column(String(16), default="add")
+    organization_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("organizations.id"), index=True
+    )
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default=Role.READER)
+    status: Mapped[str] = mapped_column(String(16), default=RequestStatus.PENDING, index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(TS)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+
+    __table_args__ = (
+        CheckConstraint(
+            "status in ('pending','approved','rejected','cancelled')", name="status"
+        ),
+    )
+
+
+class ActivationLink(Base):
+    __tablename__ = "activation_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("organizations.id"), index=True
+    )
+    recipient_email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(TS)
+    used_at: Mapped[dt.datetime | None] = mapped_column(TS)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(TS)
+
+
+class ChannelSubscription(Base):
+    """A Teams conversation that receives expiry digests for an organization scope."""
+
+    __tablename__ = "channel_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(512), index=True)
+    conversation_reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    service_url: Mapped[str] = mapped_column(String(512))
+    tenant_id: Mapped[str | None] = mapped_column(String(36))
+    organization_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("organizations.id"), index=True
+    )
+    lead_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [30, 7, 1])
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    notify_time: Mapped[str | None] = mapped_column(String(5))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str | None] = mapped_column(String(320))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    correlation_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, index=True)
+
+
+class BotStateRecord(Base):
+    """Bot Framework state (dialogs, conversation state), shared by all instances."""
+
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    etag: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        TS, default=_now, onupdate=_now, server_default=func.now()
+    )
+
+
+__all__ = [
+    "ActivationLink",
+    "AuditEvent",
+    "Base",
+    "BotStateRecord",
+    "ChannelSubscription",
+    "Onboarding",
+    "Operator",
+    "OperatorRequest",
+    "OperatorStatus",
+    "OrgClosure",
+    "OrgKind",
+    "Organization",
+    "RequestStatus",
+    "Role",
+    "Sku",
+    "Subscription",
+]

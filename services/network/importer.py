@@ -1,0 +1,240 @@
+"""Import (idempotent upsert) and export of `partner-network/1` documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.db.models import Operator, OperatorStatus, Organization, OrgClosure, Sku, Subscription
+from services.network.validate import (
+    FORMAT,
+    KIND_RANK,
+    KnownNetwork,
+    NetworkDocument,
+    validate_document,
+)
+
+CHUNK = 2000
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass
+class ImportResult:
+    skus: Counts = field(default_factory=Counts)
+    organizations: Counts = field(default_factory=Counts)
+    subscriptions: Counts = field(default_factory=Counts)
+    operators: Counts = field(default_factory=Counts)
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated for c in self._all())
+
+    def _all(self) -> list[Counts]:
+        return [self.skus, self.organizations, self.subscriptions, self.operators]
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {
+            "skus": self.skus.as_dict(),
+            "organizations": self.organizations.as_dict(),
+            "subscriptions": self.subscriptions.as_dict(),
+            "operators": self.operators.as_dict(),
+        }
+
+    def summary(self) -> str:
+        parts = []
+        for name, c in self.as_dict().items():
+            parts.append(f"{name}: {c['created']} created, {c['updated']} updated, "
+                         f"{c['unchanged']} unchanged")
+        return "; ".join(parts)
+
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+    for i in range(0, len(rows), CHUNK):
+        yield rows[i : i + CHUNK]
+
+
+class NetworkImporter:
+    """Validates a whole document against the database, then upserts it in one transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def import_document(self, doc: Any) -> ImportResult:
+        async with self._sessions() as session, session.begin():
+            known = await self._known(session)
+            network = validate_document(doc, known)
+            return await self._apply(session, network)
+
+    async def _known(self, session: AsyncSession) -> KnownNetwork:
+        orgs = (await session.execute(
+            select(Organization.id, Organization.kind, Organization.parent_id))).all()
+        skus = (await session.execute(select(Sku.code))).scalars().all()
+        aad = (await session.execute(
+            select(Operator.aad_object_id, Operator.email).where(
+                Operator.aad_object_id.is_not(None)))).all()
+        return KnownNetwork(
+            org_kinds={o.id: o.kind for o in orgs},
+            org_parents={o.id: o.parent_id for o in orgs},
+            sku_codes=frozenset(skus),
+            aad_owners={a: e for a, e in aad},
+        )
+
+    async def _apply(self, session: AsyncSession, net: NetworkDocument) -> ImportResult:
+        result = ImportResult()
+        await _upsert(session, Sku, "code",
+                      [{"code": s.code, "name": s.name} for s in net.skus], result.skus)
+
+        orgs = sorted(net.organizations, key=lambda o: (KIND_RANK[o.kind], o.id))
+        org_rows = [{"id": o.id, "name": o.name, "kind": o.kind, "parent_id": o.parent,
+                     **o.values} for o in orgs]
+        before = dict((await session.execute(
+            select(Organization.id, Organization.parent_id))).tuples().all())
+        await _upsert(session, Organization, "id", org_rows, result.organizations)
+        moved = {o.id for o in orgs if o.id not in before or before[o.id] != o.parent}
+        if moved:
+            await rebuild_closure(session, moved)
+
+        await _upsert(session, Subscription, "id", [
+            {"id": s.id, "organization_id": s.organization, "sku_code": s.sku,
+             "licenses": s.licenses, "starts_on": s.starts_on, "expires_on": s.expires_on}
+            for s in net.subscriptions], result.subscriptions)
+
+        await _upsert(session, Operator, "email", [
+            {"email": o.email, "name": o.name, "organization_id": o.organization,
+             "role": o.role, **o.values} for o in net.operators], result.operators)
+        return result
+
+
+async def _upsert(
+    session: AsyncSession, model: Any, key: str, rows: list[dict[str, Any]], counts: Counts,
+) -> None:
+    """Insert new rows, update rows whose given fields differ, count the unchanged ones."""
+    if not rows:
+        return
+    fields = sorted({f for r in rows for f in r} - {key})
+    key_col = getattr(model, key)
+    existing: dict[Any, tuple[Any, ...]] = {}
+    keys = [r[key] for r in rows]
+    for i in range(0, len(keys), CHUNK):
+        part = keys[i : i + CHUNK]
+        stmt = select(key_col, *[getattr(model, f) for f in fields]).where(key_col.in_(part))
+        for row in (await session.execute(stmt)).all():
+            existing[row[0]] = tuple(row[1:])
+    new, changed = [], []
+    for r in rows:
+        old = existing.get(r[key])
+        if old is None:
+            new.append(r)
+            continue
+        old_map = dict(zip(fields, old, strict=True))
+        diff = {f: r[f] for f in fields if f in r and old_map[f] != r[f]}
+        if diff:
+            changed.append((r[key], diff))
+        else:
+            counts.unchanged += 1
+    for part in _chunks(new):
+        await session.execute(insert(model), part)
+    counts.created += len(new)
+    for pk, diff in changed:
+        await session.execute(update(model).where(key_col == pk).values(**diff))
+    counts.updated += len(changed)
+
+
+async def rebuild_closure(session: AsyncSession, changed: set[str]) -> None:
+    """Recompute the closure rows of CHANGED organizations and everything below them."""
+    parents = dict((await session.execute(
+        select(Organization.id, Organization.parent_id))).tuples().all())
+    children: dict[str, list[str]] = {}
+    for oid, pid in parents.items():
+        if pid is not None:
+            children.setdefault(pid, []).append(oid)
+    affected: set[str] = set()
+    stack = list(changed)
+    while stack:
+        oid = stack.pop()
+        if oid in affected:
+            continue
+        affected.add(oid)
+        stack.extend(children.get(oid, []))
+    ids = sorted(affected)
+    for i in range(0, len(ids), CHUNK):
+        await session.execute(delete(OrgClosure).where(
+            OrgClosure.descendant_id.in_(ids[i : i + CHUNK])))
+    rows: list[dict[str, Any]] = []
+    for oid in ids:
+        depth, cur, seen = 0, oid, set()
+        while cur is not None and cur not in seen:
+            seen.add(cur)
+            rows.append({"ancestor_id": cur, "descendant_id": oid, "depth": depth})
+            cur = parents.get(cur)
+            depth += 1
+    for part in _chunks(rows):
+        await session.execute(insert(OrgClosure), part)
+
+
+class NetworkExporter:
+    """Writes the database back as a `partner-network/1` document."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def export_document(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        async with self._sessions() as session:
+            skus = (await session.execute(select(Sku).order_by(Sku.code))).scalars().all()
+            orgs = (await session.execute(select(Organization))).scalars().all()
+            subs = (await session.execute(
+                select(Subscription).order_by(Subscription.id))).scalars().all()
+            ops = (await session.execute(
+                select(Operator).order_by(Operator.organization_id, Operator.email)
+            )).scalars().all()
+        orgs = sorted(orgs, key=lambda o: (KIND_RANK[o.kind], o.id))
+        doc: dict[str, Any] = {"format": FORMAT}
+        if as_of:
+            doc["as_of"] = as_of.isoformat()
+        doc["skus"] = [{"code": s.code, "name": s.name} for s in skus]
+        doc["organizations"] = [_org_out(o) for o in orgs]
+        doc["subscriptions"] = [
+            {"id": s.id, "organization": s.organization_id, "sku": s.sku_code,
+             "licenses": s.licenses, "starts_on": s.starts_on.isoformat(),
+             "expires_on": s.expires_on.isoformat()} for s in subs]
+        doc["operators"] = [_operator_out(o) for o in ops]
+        return doc
+
+
+def _org_out(o: Organization) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": o.id, "name": o.name, "kind": o.kind, "parent": o.parent_id,
+        "domain": o.domain, "country": o.country, "onboarding": o.onboarding,
+        "tenant_id": o.tenant_id,
+    }
+    if o.account_manager_name or o.account_manager_email:
+        out["account_manager"] = {"name": o.account_manager_name,
+                                  "email": o.account_manager_email}
+    return out
+
+
+def _operator_out(o: Operator) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "email": o.email, "name": o.name, "organization": o.organization_id,
+        "roles": [o.role], "aad_object_id": o.aad_object_id, "tenant_id": o.tenant_id,
+    }
+    if o.status != OperatorStatus.ACTIVE:
+        out["status"] = o.status
+    return out
+
+
+__all__ = ["ImportResult", "NetworkExporter", "NetworkImporter", "rebuild_closure"]

@@ -1,0 +1,165 @@
+"""The scope component: who sees what (SPEC section 2).
+
+A Scope is built on the server from the authenticated operator, never from data a
+client sends back. Every directory query and every action goes through it:
+`Scope.restrict` joins a statement to the organization tree so only strict
+descendants of the operator's organization can come back, in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from services.db.models import Operator, OperatorStatus, Organization, OrgClosure, OrgKind, Role
+
+S = TypeVar("S", bound=Select[Any])
+
+
+class Page(StrEnum):
+    CUSTOMERS = "customers"
+    PARTNERS = "partners"
+    DISTRIBUTORS = "distributors"
+    OPERATORS = "operators"
+
+
+class Right(StrEnum):
+    READ = "read"
+    MANAGE_OPERATORS = "manage_operators"
+    SEND_ACTIVATION = "send_activation"
+    MANAGE_NOTIFICATIONS = "manage_notifications"
+
+
+PAGE_OF_KIND: dict[str, Page] = {
+    OrgKind.CUSTOMER: Page.CUSTOMERS,
+    OrgKind.PARTNER: Page.PARTNERS,
+    OrgKind.DISTRIBUTOR: Page.DISTRIBUTORS,
+}
+KIND_OF_PAGE: dict[Page, str] = {page: kind for kind, page in PAGE_OF_KIND.items()}
+
+# SPEC section 2: the pages each org kind has (the operators page: admins only).
+PAGES_BY_ORG_KIND: dict[str, frozenset[Page]] = {
+    OrgKind.PROVIDER: frozenset(
+        {Page.CUSTOMERS, Page.PARTNERS, Page.DISTRIBUTORS, Page.OPERATORS}),
+    OrgKind.DISTRIBUTOR: frozenset({Page.CUSTOMERS, Page.PARTNERS, Page.OPERATORS}),
+    OrgKind.PARTNER: frozenset({Page.CUSTOMERS, Page.OPERATORS}),
+    OrgKind.CUSTOMER: frozenset(),
+}
+
+# Which org kinds see a page (for refusals that name the right).
+ORG_KINDS_FOR_PAGE: dict[Page, tuple[str, ...]] = {
+    page: tuple(k for k in (OrgKind.PROVIDER, OrgKind.DISTRIBUTOR, OrgKind.PARTNER)
+                if page in PAGES_BY_ORG_KIND[k])
+    for page in Page
+}
+
+ADMIN_RIGHTS = frozenset(
+    {Right.READ, Right.MANAGE_OPERATORS, Right.SEND_ACTIVATION, Right.MANAGE_NOTIFICATIONS})
+READER_RIGHTS = frozenset({Right.READ})
+
+
+class Forbidden(Exception):  # noqa: N818 - a domain outcome, not a programming error
+    """The operator may not see this page or take this action.
+
+    `page` or `right` says what was asked, so the reply can name who may."""
+
+    def __init__(self, *, page: Page | None = None, right: Right | None = None) -> None:
+        self.page = page
+        self.right = right
+        super().__init__(f"forbidden: page={page} right={right}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    operator_id: int
+    email: str
+    name: str
+    organization_id: str
+    organization_name: str
+    org_kind: str
+    role: str
+    tenant_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def rights(self) -> frozenset[Right]:
+        return ADMIN_RIGHTS if self.is_admin else READER_RIGHTS
+
+    def can(self, right: Right) -> bool:
+        return right in self.rights
+
+    def can_view(self, page: Page) -> bool:
+        if page not in PAGES_BY_ORG_KIND.get(self.org_kind, frozenset()):
+            return False
+        return page is not Page.OPERATORS or self.is_admin
+
+    def require_page(self, page: Page) -> None:
+        if not self.can_view(page):
+            raise Forbidden(page=page)
+
+    def require(self, right: Right) -> None:
+        if not self.can(right):
+            raise Forbidden(right=right)
+
+    @property
+    def pages(self) -> list[Page]:
+        return [p for p in Page if self.can_view(p)]
+
+    @property
+    def visible_kinds(self) -> list[str]:
+        return [KIND_OF_PAGE[p] for p in self.pages if p in KIND_OF_PAGE]
+
+    def restrict(self, stmt: S, org_id_column: Any) -> S:
+        """Join STMT so only organizations strictly below the operator's one remain."""
+        tree = aliased(OrgClosure)
+        return stmt.join(tree, and_(
+            tree.descendant_id == org_id_column,
+            tree.ancestor_id == self.organization_id,
+            tree.depth > 0,
+        ))
+
+    def visible_ids(self) -> Select[tuple[str]]:
+        """A subquery of the organization ids this operator may see."""
+        return select(OrgClosure.descendant_id).where(
+            OrgClosure.ancestor_id == self.organization_id, OrgClosure.depth > 0)
+
+
+class ScopeService:
+    """Builds scopes from operators proven by the platform (local mode: aadObjectId)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def for_aad_object_id(self, aad_object_id: str | None) -> Scope | None:
+        if not aad_object_id:
+            return None
+        return await self._load(Operator.aad_object_id == aad_object_id.lower())
+
+    async def for_email(self, email: str) -> Scope | None:
+        return await self._load(Operator.email == email.strip().lower())
+
+    async def _load(self, condition: Any) -> Scope | None:
+        stmt = (
+            select(Operator, Organization)
+            .join(Organization, Organization.id == Operator.organization_id)
+            .where(condition, Operator.status == OperatorStatus.ACTIVE)
+        )
+        async with self._sessions() as session:
+            row = (await session.execute(stmt)).first()
+        if row is None:
+            return None
+        op, org = row
+        if org.kind == OrgKind.CUSTOMER:
+            return None
+        return Scope(
+            operator_id=op.id, email=op.email, name=op.name, organization_id=org.id,
+            organization_name=org.name, org_kind=org.kind, role=op.role, tenant_id=op.tenant_id,
+        )

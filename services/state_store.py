@@ -1,0 +1,94 @@
+"""A key/value store for conversation and dialog state with optimistic concurrency.
+
+Several bot instances share it through the database: every write names the e-tag it
+read, and a write over a newer e-tag is refused (StateConflict) instead of silently
+losing the other instance's change. The botbuilder `Storage` adapter is in bot/storage.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.db.models import BotStateRecord
+
+ANY = "*"
+
+
+class StateConflict(Exception):
+    """The stored item changed since it was read (e-tag mismatch)."""
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    etag: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Change:
+    data: str
+    expected_etag: str | None = None  # None or "*": last writer wins
+
+
+def _new_etag() -> str:
+    return uuid.uuid4().hex
+
+
+class StateStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def read(self, keys: Iterable[str]) -> dict[str, StoredItem]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        stmt = select(BotStateRecord.key, BotStateRecord.etag, BotStateRecord.data).where(
+            BotStateRecord.key.in_(wanted))
+        async with self._sessions() as session:
+            rows = (await session.execute(stmt)).all()
+        return {r.key: StoredItem(r.etag, r.data) for r in rows}
+
+    async def write(self, changes: Mapping[str, Change]) -> dict[str, str]:
+        """Write all CHANGES in one transaction; return the new e-tag of each key."""
+        etags: dict[str, str] = {}
+        async with self._sessions() as session, session.begin():
+            for key, change in changes.items():
+                etags[key] = await self._write_one(session, key, change)
+        return etags
+
+    async def _write_one(self, session: AsyncSession, key: str, change: Change) -> str:
+        etag = _new_etag()
+        conditional = change.expected_etag not in (None, ANY)
+        stmt = update(BotStateRecord).where(BotStateRecord.key == key)
+        if conditional:
+            stmt = stmt.where(BotStateRecord.etag == change.expected_etag)
+        result = await session.execute(stmt.values(etag=etag, data=change.data))
+        if result.rowcount:  # type: ignore[attr-defined]
+            return etag
+        exists = (await session.execute(
+            select(BotStateRecord.etag).where(BotStateRecord.key == key))).first()
+        if exists is not None:
+            raise StateConflict(f"state {key!r} changed since it was read")
+        try:
+            async with session.begin_nested():
+                await session.execute(insert(BotStateRecord).values(
+                    key=key, etag=etag, data=change.data))
+        except IntegrityError:
+            if conditional:
+                raise StateConflict(f"state {key!r} was created concurrently") from None
+            await session.execute(update(BotStateRecord).where(BotStateRecord.key == key)
+                                  .values(etag=etag, data=change.data))
+        return etag
+
+    async def delete(self, keys: Iterable[str]) -> None:
+        wanted = list(keys)
+        if not wanted:
+            return
+        async with self._sessions() as session, session.begin():
+            await session.execute(delete(BotStateRecord).where(BotStateRecord.key.in_(wanted)))

@@ -1,0 +1,27 @@
+"""Text normalization shared by the understanding steps."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"<[^>]{0,200}>")
+_SPACES = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w@.'\- ]+")
+
+
+def strip_mentions(text: str) -> str:
+    """Remove Teams `<at>Bot</at>` mentions and leftover markup from a channel message."""
+    text = _MENTION.sub(" ", text)
+    text = _TAGS.sub(" ", text)
+    text = text.replace("&nbsp;", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no punctuation, single spaces: for matching only."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    no_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    no_accents = no_accents.replace("\u2019", "'")
+    return _SPACES.sub(" ", _PUNCT.sub(" ", no_accents)).strip()
