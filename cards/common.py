@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from microsoft_teams.cards import AdaptiveCard, CardElement, TextBlock
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-VERSION = "1.5"
+VERSION: Literal["1.5"] = "1.5"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARKDOWN = re.compile(r"([\\`*_\[\]()#+\-!>|~{}$])")

@@ -36,7 +36,7 @@ def help_card(scope: Scope, tr: Messages) -> dict[str, Any]:
     pages = ", ".join(tr(f"page.{p.value}") for p in scope.pages)
     body: list[Any] = [
         title(tr("help.title")),
-        paragraph(_who(scope, tr), isSubtle=True, spacing="None"),
+        paragraph(_who(scope, tr), is_subtle=True, spacing="None"),
         paragraph(tr("help.pages", pages=pages)),
         paragraph(tr("help.examples"), weight="Bolder"),
     ]
@@ -51,7 +51,7 @@ def help_card(scope: Scope, tr: Messages) -> dict[str, Any]:
             body.append(paragraph(f"- {tr(key, organization=org)}", spacing="Small"))
     else:
         body.append(paragraph(tr("help.reader.note", organization=org)))
-    body.append(TextBlock(text=tr("help.language"), wrap=True, isSubtle=True, size="Small"))
+    body.append(TextBlock(text=tr("help.language"), wrap=True, is_subtle=True, size="Small"))
     return card(body)
 
 

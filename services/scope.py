@@ -126,7 +126,7 @@ class Scope:
             tree.depth > 0,
         ))
 
-    def visible_ids(self) -> Select[tuple[str]]:
+    def visible_ids(self) -> Select[Any]:
         """A subquery of the organization ids this operator may see."""
         return select(OrgClosure.descendant_id).where(
             OrgClosure.ancestor_id == self.organization_id, OrgClosure.depth > 0)

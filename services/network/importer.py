@@ -90,7 +90,7 @@ class NetworkImporter:
             org_kinds={o.id: o.kind for o in orgs},
             org_parents={o.id: o.parent_id for o in orgs},
             sku_codes=frozenset(skus),
-            aad_owners={a: e for a, e in aad},
+            aad_owners={a: e for a, e in aad if a},
         )
 
     async def _apply(self, session: AsyncSession, net: NetworkDocument) -> ImportResult:
@@ -176,7 +176,8 @@ async def rebuild_closure(session: AsyncSession, changed: set[str]) -> None:
             OrgClosure.descendant_id.in_(ids[i : i + CHUNK])))
     rows: list[dict[str, Any]] = []
     for oid in ids:
-        depth, cur, seen = 0, oid, set()
+        cur: str | None = oid
+        depth, seen = 0, set()
         while cur is not None and cur not in seen:
             seen.add(cur)
             rows.append({"ancestor_id": cur, "descendant_id": oid, "depth": depth})

@@ -30,7 +30,8 @@ ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {
     OrgKind.PARTNER: frozenset({OrgKind.PROVIDER, OrgKind.DISTRIBUTOR}),
     OrgKind.CUSTOMER: frozenset({OrgKind.PARTNER}),
 }
-KIND_RANK = {OrgKind.PROVIDER: 0, OrgKind.DISTRIBUTOR: 1, OrgKind.PARTNER: 2, OrgKind.CUSTOMER: 3}
+KIND_RANK: dict[str, int] = {
+    OrgKind.PROVIDER: 0, OrgKind.DISTRIBUTOR: 1, OrgKind.PARTNER: 2, OrgKind.CUSTOMER: 3}
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def _records(doc: Mapping[str, Any], section: str, chk: _Checker) -> list[Mappin
     if not isinstance(value, list):
         chk.add(section, "*", section, "must be a list")
         return []
-    out = []
+    out: list[Mapping[str, Any]] = []
     for i, rec in enumerate(value):
         if not isinstance(rec, dict):
             chk.add(section, f"#{i}", "*", "must be an object")

@@ -1,0 +1,125 @@
+"""The `partnerbot` command line, run as a newcomer would."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import DEMO_FILE
+from tests.support import activities as A
+
+COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["import"], ["export"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "partnerbot")
+def test_help_on_each_command(command: list[str], capsys: Any) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--help"])
+    assert exit_.value.code == 0
+    assert "usage: partnerbot" in capsys.readouterr().out
+
+
+@pytest.fixture
+def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{db}")
+    monkeypatch.chdir(tmp_path)
+    return db
+
+
+def test_import_twice_then_export(sqlite_env: Path, tmp_path: Path, capsys: Any) -> None:
+    assert main(["import", str(DEMO_FILE)]) == 0
+    assert "organizations: 41 created" in capsys.readouterr().out
+    assert main(["import", str(DEMO_FILE)]) == 0
+    out = capsys.readouterr().out
+    assert "organizations: 0 created, 0 updated, 41 unchanged" in out
+    assert "operators: 0 created, 0 updated, 15 unchanged" in out
+    target = tmp_path / "export.json"
+    assert main(["export", str(target)]) == 0
+    exported = json.loads(target.read_text("utf-8"))
+    original = json.loads(DEMO_FILE.read_text("utf-8"))
+    assert {o["id"]: o for o in exported["organizations"]} == {
+        o["id"]: o for o in original["organizations"]}
+
+
+def test_bad_file_is_refused_whole(sqlite_env: Path, tmp_path: Path, capsys: Any) -> None:
+    doc = json.loads(DEMO_FILE.read_text("utf-8"))
+    doc["subscriptions"][5]["licenses"] = -3
+    bad_id = doc["subscriptions"][5]["id"]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    assert main(["import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing was written" in err and f"subscriptions[{bad_id}].licenses" in err
+    assert main(["export", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["organizations"] == []
+
+
+def test_unreadable_file(sqlite_env: Path, tmp_path: Path) -> None:
+    (tmp_path / "broken.json").write_text("{", "utf-8")
+    with pytest.raises(SystemExit, match="not valid JSON"):
+        main(["import", str(tmp_path / "broken.json")])
+
+
+def test_bad_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    monkeypatch.setenv("PORT", "eighty")
+    assert main(["db", "upgrade"]) == 2
+    assert "PORT" in capsys.readouterr().err
+
+
+def test_db_upgrade(sqlite_env: Path, capsys: Any) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert "revision 0001" in capsys.readouterr().out
+    assert sqlite_env.exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str, data: bytes | None = None) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=5) as resp:  # noqa: S310 - 127.0.0.1 only
+        return resp.status, resp.read()
+
+
+def test_serve_demo_answers_over_http(tmp_path: Path) -> None:
+    """`partnerbot serve --demo` on a fresh machine: health, and the help card over HTTP."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
+    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", PORT=str(port))
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--demo"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert _get(f"{base}/healthz")[0] == 200
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError("server did not start") from None
+                time.sleep(0.2)
+        status, body = _get(f"{base}/api/messages", json.dumps(A.message("help")).encode())
+        assert status == 200
+        cards = A.cards_of(json.loads(body))
+        assert "What you can ask" in json.dumps(cards)
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=10)[0]
+    assert "demo network loaded" in output
+    assert "local mode" in output
