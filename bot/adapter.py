@@ -12,6 +12,7 @@ from botbuilder.integration.aiohttp import (
 )
 from botframework.connector.auth import ChannelValidation
 
+from bot import auth_keys
 from bot.partner_bot import card_activity
 from bot.settings import Settings
 from bot.turnlog import CID, TurnLogMiddleware
@@ -32,6 +33,7 @@ class _AuthConfig:
 
 
 def create_adapter(settings: Settings) -> CloudAdapter:
+    auth_keys.install()
     if settings.bot_openid_metadata_url:
         # Channel tokens are checked against these keys (tests: a local issuer).
         ChannelValidation.open_id_metadata_endpoint = settings.bot_openid_metadata_url
