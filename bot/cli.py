@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from bot.ask_cli import add_parser as add_ask_parser
 from bot.settings import Settings, SettingsError, load_settings
 from services.db.engine import Database, is_sqlite
 from services.db.migrate import current_revision, head_revision, upgrade
@@ -66,7 +67,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     doc = _load_json(args.file)
 
     async def work(db: Database) -> Any:
-        await _ensure_schema(db, settings)
+        await ensure_schema(db, settings)
         return await NetworkImporter(db.sessions).import_document(doc)
 
     try:
@@ -92,7 +93,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _ensure_schema(db: Database, settings: Settings) -> None:
+async def ensure_schema(db: Database, settings: Settings) -> None:
     """The embedded SQLite database is migrated automatically; a shared PostgreSQL is
     migrated by `partnerbot db upgrade` only (one deliberate step for all instances)."""
     if is_sqlite(settings.database_url):
@@ -106,7 +107,7 @@ async def _ensure_schema(db: Database, settings: Settings) -> None:
 
 async def _prepare_serve(settings: Settings, demo: bool) -> str:
     async def work(db: Database) -> str:
-        await _ensure_schema(db, settings)
+        await ensure_schema(db, settings)
         if not demo:
             return ""
         from sqlalchemy import func, select
@@ -174,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "(FILE or - for stdout).")
     exp.add_argument("file", metavar="FILE")
     exp.set_defaults(func=cmd_export)
+
+    add_ask_parser(sub)
     return parser
 
 

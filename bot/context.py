@@ -13,6 +13,10 @@ from services.scope import Scope
 from services.understanding import Query
 
 
+class BadCardData(Exception):
+    """A card action's data does not validate: answered, never trusted."""
+
+
 @dataclass
 class Reply:
     intent: str
@@ -29,3 +33,4 @@ class Request:
     services: BotServices
     today: dt.date
     data: dict[str, Any] = field(default_factory=dict)  # card action data (never trusted)
+    full_answer: bool = False  # `ask`: list answers carry every item, not one page

@@ -14,27 +14,34 @@ from botbuilder.schema import Activity, ChannelAccount
 
 from bot.context import Reply, Request
 from bot.identity import resolve_operator
-from bot.routing import handler_for_intent, handler_for_verb
+from bot.routing import handler_for_intent, handler_for_verb, run
 from bot.services import BotServices
 from bot.turnlog import INTENT, OPERATOR
 from cards.help import welcome_card
 from cards.notices import not_operator_card, notice_card
 from services.i18n import messages
 from services.scope import Scope
-from services.understanding import understand
+from services.understanding import Intent, Query, parse
 from services.understanding.text import strip_mentions
 
 logger = logging.getLogger(__name__)
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 REPLY = "partnerbot.reply"
+FULL_ANSWER = "partnerbot.full_answer"  # `ask`: list answers with every item
 
 
 def card_activity(card: dict[str, Any]) -> Activity:
     return MessageFactory.attachment(CardFactory.adaptive_card(card))
 
 
-def _today() -> dt.date:
+def turn_date(context: TurnContext) -> dt.date:
+    """Today for this user: the date of the client's local timestamp when Teams sends it
+    (the user's time zone), else UTC."""
+    activity = context.activity
+    for stamp in (activity.local_timestamp, activity.timestamp):
+        if isinstance(stamp, dt.datetime):
+            return stamp.date()
     return dt.datetime.now(dt.UTC).date()
 
 
@@ -55,11 +62,12 @@ class PartnerBot(TeamsActivityHandler):
             message = tr("refusal.not_operator.body")
             return Reply("not_operator", not_operator_card(tr),
                          {"intent": "not_operator", "error": "forbidden", "message": message})
-        today = context.turn_state.get("partnerbot.today") or _today()
-        query = understand(text, tr.language, today)
+        today = turn_date(context)
+        query = await parse(text, tr.language, today, self._services.names.bind(scope))
         context.turn_state[INTENT] = query.intent
-        handler = handler_for_intent(query.intent)
-        return await handler(Request(scope, query, tr, self._services, today))
+        request = Request(scope, query, tr, self._services, today,
+                          full_answer=bool(context.turn_state.get(FULL_ANSWER)))
+        return await run(handler_for_intent(query.intent), request)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         text = strip_mentions(turn_context.activity.text or "")
@@ -102,9 +110,9 @@ class PartnerBot(TeamsActivityHandler):
         elif handler is None:
             card = notice_card(tr("error.bad_action"))
         else:
-            today = context.turn_state.get("partnerbot.today") or _today()
-            query = understand("", tr.language, today)
-            reply = await handler(Request(scope, query, tr, self._services, today, data))
+            today = turn_date(context)
+            query = Query(intent=Intent.UNKNOWN, language=tr.language, today=today)
+            reply = await run(handler, Request(scope, query, tr, self._services, today, data))
             context.turn_state[REPLY] = reply
             card = reply.card
         return _card_response(card)

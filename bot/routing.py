@@ -1,28 +1,64 @@
-"""Declarative routing: intent name -> handler, card verb -> handler."""
+"""Declarative routing: intent name -> handler, card verb -> handler. Domain refusals
+(Forbidden, NotFound) and bad card data become replies here, in one place."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
-from bot import handlers
-from bot.context import Reply, Request
+from bot.context import BadCardData, Reply, Request
+from bot.handlers import directory, help
+from bot.handlers.common import not_found, refusal
 from cards import verbs
+from cards.notices import notice_card
+from services.directory import NotFound
+from services.scope import Forbidden
+from services.understanding import Intent
+
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[Request], Awaitable[Reply]]
 
 INTENT_HANDLERS: dict[str, Handler] = {
-    "help": handlers.handle_help,
-    "unknown": handlers.handle_unknown,
+    Intent.HELP: help.handle_help,
+    Intent.FAQ: help.handle_faq,
+    Intent.UNKNOWN: help.handle_unknown,
+    Intent.LIST: directory.handle_list,
+    Intent.COUNT: directory.handle_count,
+    Intent.LICENSE_TOTAL: directory.handle_license_total,
+    Intent.ORG_LICENSES: directory.handle_org,
+    Intent.ORG_EXPIRY: directory.handle_org,
+    Intent.ORG_SKUS: directory.handle_org,
+    Intent.ORG_DETAILS: directory.handle_org,
+    Intent.OPERATORS: directory.handle_operators,
 }
 
 VERB_HANDLERS: dict[str, Handler] = {
-    verbs.HELP: handlers.handle_help,
+    verbs.HELP: help.handle_help,
+    verbs.LIST_PAGE: directory.handle_list_page,
+    verbs.SHOW_ORG: directory.handle_show_org,
+    verbs.OPERATORS_PAGE: directory.handle_operators,
 }
 
 
 def handler_for_intent(intent: str) -> Handler:
-    return INTENT_HANDLERS.get(intent, handlers.handle_unknown)
+    return INTENT_HANDLERS.get(intent, help.handle_unknown)
 
 
 def handler_for_verb(verb: str) -> Handler | None:
     return VERB_HANDLERS.get(verb)
+
+
+async def run(handler: Handler, req: Request) -> Reply:
+    try:
+        return await handler(req)
+    except Forbidden as exc:
+        logger.info("refused: %s", exc)
+        return refusal(req, exc)
+    except NotFound:
+        return not_found(req, req.query.subject_name or req.query.unknown_name)
+    except BadCardData as exc:
+        logger.warning("bad card data: %s", exc)
+        message = req.tr("error.bad_action")
+        return Reply("bad_action", notice_card(message),
+                     {"intent": "bad_action", "error": "bad_request", "message": message})

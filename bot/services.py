@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.settings import Settings
 from services.db.engine import Database
-from services.directory import Directory
+from services.directory import Directory, NameResolver
 from services.network.importer import NetworkExporter, NetworkImporter
 from services.scope import ScopeService
 from services.state_store import StateStore
@@ -18,6 +18,7 @@ class BotServices:
     database: Database
     scopes: ScopeService
     directory: Directory
+    names: NameResolver
     importer: NetworkImporter
     exporter: NetworkExporter
     state: StateStore
@@ -30,6 +31,7 @@ class BotServices:
             database=database,
             scopes=ScopeService(s),
             directory=Directory(s),
+            names=NameResolver(s),
             importer=NetworkImporter(s),
             exporter=NetworkExporter(s),
             state=StateStore(s),

@@ -3,5 +3,8 @@
 from __future__ import annotations
 
 HELP = "help"
+LIST_PAGE = "list_page"  # another page of a list; data: the query and the offset
+SHOW_ORG = "show_org"  # one organization's details; data: {"org": id}
+OPERATORS_PAGE = "operators_page"
 
-ALL = frozenset({HELP})
+ALL = frozenset({HELP, LIST_PAGE, SHOW_ORG, OPERATORS_PAGE})

@@ -247,6 +247,15 @@ class AuditEvent(Base):
     created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, index=True)
 
 
+class AppMeta(Base):
+    """Small process-wide facts, e.g. the network version that caches key on."""
+
+    __tablename__ = "app_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
 class BotStateRecord(Base):
     """Bot Framework state (dialogs, conversation state), shared by all instances."""
 
@@ -262,6 +271,7 @@ class BotStateRecord(Base):
 
 __all__ = [
     "ActivationLink",
+    "AppMeta",
     "AuditEvent",
     "Base",
     "BotStateRecord",

@@ -49,6 +49,9 @@ class Messages:
     def date(self, value: dt.date) -> str:
         return format_date(value, format="medium", locale=self.language)
 
+    def month(self, value: dt.date) -> str:
+        return format_date(value, format="MMM yyyy", locale=self.language)
+
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.language)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.db.meta import bump_network_version
 from services.db.models import Operator, OperatorStatus, Organization, OrgClosure, Sku, Subscription
 from services.network.validate import (
     FORMAT,
@@ -116,6 +117,8 @@ class NetworkImporter:
         await _upsert(session, Operator, "email", [
             {"email": o.email, "name": o.name, "organization_id": o.organization,
              "role": o.role, **o.values} for o in net.operators], result.operators)
+        if result.changed:
+            await bump_network_version(session)
         return result
 
 

@@ -1,8 +1,9 @@
-"""Understanding: text + locale + today -> a typed Query.
+"""Understanding: text + locale + today -> a typed Query (English and French).
 
-Intents are declared as data (services/understanding/intents.py); the bot maps each
-intent name to one handler."""
+Concepts (lexicon.py) and intent rules (intents.py) are declared as data; dates
+(dates.py), numbers (numbers.py) and names (names.py) are recognized first."""
 
-from services.understanding.model import Query, understand
+from services.understanding.model import Filters, Intent, Query
+from services.understanding.parser import NameResolver, parse
 
-__all__ = ["Query", "understand"]
+__all__ = ["Filters", "Intent", "NameResolver", "Query", "parse"]

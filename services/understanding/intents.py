@@ -1,29 +1,81 @@
-"""Declarative intent definitions: whole-utterance phrases per intent, both languages."""
+"""Declarative intent rules over concepts (lexicon.py) and entities.
+
+Rules are tried in order; the first whose conditions hold names the intent. A rule
+never looks at raw text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-UNKNOWN = "unknown"
+from services.understanding.model import Intent
 
 
 @dataclass(frozen=True)
-class IntentDef:
-    name: str
-    phrases: frozenset[str]  # folded text (see text.fold) that means this intent
+class Signals:
+    """What the parser found in one question."""
+
+    concepts: frozenset[str]
+    kind: str | None
+    has_subject: bool
+    has_filter: bool
+    has_threshold: bool
+    has_range: bool
+    token_count: int
 
 
-INTENTS: tuple[IntentDef, ...] = (
-    IntentDef("help", frozenset({
-        "help", "aide", "h", "menu", "commands", "commandes", "what can i ask",
-        "what can you do", "que puis je demander", "que peux tu faire", "help me", "aidez moi",
-        "hello", "hi", "bonjour", "salut", "start", "demarrer",
-    })),
+@dataclass(frozen=True)
+class Rule:
+    intent: str
+    when: Callable[[Signals], bool]
+    faq: str | None = None
+
+
+def _has(*concepts: str) -> Callable[[Signals], bool]:
+    return lambda s: all(c in s.concepts for c in concepts)
+
+
+def _any(*concepts: str) -> Callable[[Signals], bool]:
+    return lambda s: any(c in s.concepts for c in concepts)
+
+
+def _faq_context(s: Signals) -> bool:
+    return not s.has_subject and not s.has_range and not s.has_threshold
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(Intent.HELP, lambda s: bool({"help", "greeting"} & s.concepts) and s.token_count <= 5
+         and s.kind is None and not s.has_subject),
+    Rule(Intent.FAQ, lambda s: "account_manager" in s.concepts and not s.has_subject,
+         faq="account_manager"),
+    Rule(Intent.FAQ, lambda s: _faq_context(s) and _has("how", "add")(s)
+         and _any("operator", "role")(s), faq="add_operator"),
+    Rule(Intent.FAQ, lambda s: _faq_context(s) and "how" in s.concepts
+         and ("onboard" in s.concepts or ("add" in s.concepts and s.kind == "customer")),
+         faq="onboard"),
+    Rule(Intent.FAQ, lambda s: _faq_context(s) and "role" in s.concepts
+         and _any("manage", "how", "add")(s), faq="roles"),
+    Rule(Intent.FAQ, lambda s: _faq_context(s) and "can_i_see" in s.concepts
+         and not s.has_filter, faq="what_can_i_see"),
+    Rule(Intent.OPERATORS, lambda s: "operator" in s.concepts and not s.has_subject
+         and s.kind is None),
+    Rule(Intent.ORG_SKUS, lambda s: s.has_subject and "sku" in s.concepts),
+    Rule(Intent.ORG_LICENSES, lambda s: s.has_subject and "license" in s.concepts),
+    Rule(Intent.ORG_EXPIRY, lambda s: s.has_subject and _any("when", "expire", "expired")(s)),
+    Rule(Intent.ORG_DETAILS, lambda s: s.has_subject),
+    Rule(Intent.COUNT, lambda s: "count" in s.concepts and "license" in s.concepts
+         and s.has_threshold),
+    Rule(Intent.LICENSE_TOTAL, lambda s: "license" in s.concepts and not s.has_threshold
+         and _any("count", "total", "me", "list")(s)),
+    Rule(Intent.COUNT, lambda s: "count" in s.concepts),
+    Rule(Intent.LIST, lambda s: s.kind is not None or s.has_filter),
+    Rule(Intent.FAQ, lambda s: "role" in s.concepts and _faq_context(s), faq="roles"),
+    Rule(Intent.OPERATORS, lambda s: "operator" in s.concepts),
 )
 
 
-def match_intent(folded: str) -> str:
-    for intent in INTENTS:
-        if folded in intent.phrases:
-            return intent.name
-    return UNKNOWN
+def classify(signals: Signals) -> tuple[str, str | None]:
+    for rule in RULES:
+        if rule.when(signals):
+            return rule.intent, rule.faq
+    return Intent.UNKNOWN, None

@@ -1,22 +1,94 @@
-"""The typed query and the entry point of understanding."""
+"""The typed query that understanding produces and the handlers consume."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from services.understanding.intents import match_intent
-from services.understanding.text import fold
+from services.understanding.dates import DateRange
+
+
+class Intent:
+    HELP = "help"
+    FAQ = "faq"
+    OPERATORS = "operators"
+    LIST = "list"
+    COUNT = "count"
+    LICENSE_TOTAL = "license_total"
+    ORG_LICENSES = "org_licenses"
+    ORG_EXPIRY = "org_expiry"
+    ORG_SKUS = "org_skus"
+    ORG_DETAILS = "org_details"
+    UNKNOWN = "unknown"
+
+
+ONBOARDING_FILTERS = ("onboarded", "not_onboarded", "invited", "not_invited")
+
+
+@dataclass(frozen=True)
+class Filters:
+    expiry: DateRange | None = None
+    lapsed: bool = False
+    sku: str | None = None
+    licenses_gt: int | None = None
+    licenses_lt: int | None = None
+    onboarding: str | None = None  # one of ONBOARDING_FILTERS
+    parent: str | None = None  # an organization id the operator may see
+
+    @classmethod
+    def from_data(cls, data: Any) -> Filters:
+        """Filters sent back by a card action: validated strictly (ValueError)."""
+        if not isinstance(data, dict):
+            raise ValueError("filters must be an object")
+        expiry = None
+        if "from" in data or "to" in data:
+            expiry = DateRange(dt.date.fromisoformat(str(data["from"])),
+                               dt.date.fromisoformat(str(data["to"])))
+        lapsed = data.get("lapsed", False)
+        if not isinstance(lapsed, bool):
+            raise ValueError("lapsed must be a boolean")
+        numbers: dict[str, int | None] = {}
+        for key in ("licenses_gt", "licenses_lt"):
+            value = data.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or not -1 <= value <= 10**9):
+                raise ValueError(f"{key} must be a whole number")
+            numbers[key] = value
+        onboarding = data.get("onboarding")
+        if onboarding is not None and onboarding not in ONBOARDING_FILTERS:
+            raise ValueError("unknown onboarding filter")
+        texts: dict[str, str | None] = {}
+        for key in ("sku", "parent"):
+            value = data.get(key)
+            if value is not None and (not isinstance(value, str) or not 0 < len(value) <= 64):
+                raise ValueError(f"{key} must be an id")
+            texts[key] = value
+        return cls(expiry=expiry, lapsed=lapsed, onboarding=onboarding,
+                   licenses_gt=numbers["licenses_gt"], licenses_lt=numbers["licenses_lt"],
+                   sku=texts["sku"], parent=texts["parent"])
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data for a card action (re-validated when it comes back)."""
+        out: dict[str, Any] = {}
+        if self.expiry:
+            out["from"], out["to"] = self.expiry.start.isoformat(), self.expiry.end.isoformat()
+        for key in ("lapsed", "sku", "licenses_gt", "licenses_lt", "onboarding", "parent"):
+            value = getattr(self, key)
+            if value not in (None, False):
+                out[key] = value
+        return out
 
 
 @dataclass(frozen=True)
 class Query:
     intent: str
-    text: str
     language: str
     today: dt.date
-
-
-def understand(text: str, language: str, today: dt.date) -> Query:
-    folded = fold(text)
-    return Query(intent=match_intent(folded), text=text, language=language, today=today)
+    kind: str | None = None  # the organization kind asked about
+    filters: Filters = field(default_factory=Filters)
+    subject: str | None = None  # organization id of a one-organization question
+    subject_name: str | None = None
+    faq: str | None = None
+    unknown_name: str | None = None  # a name that matches nothing the operator may see
+    text: str = ""

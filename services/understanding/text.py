@@ -8,7 +8,8 @@ import unicodedata
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _SPACES = re.compile(r"\s+")
-_PUNCT = re.compile(r"[^\w@.'\- ]+")
+_PUNCT = re.compile(r"[^\w@.+<>= ]+")
+_DOTS = re.compile(r"\.(?=\s|$)")
 
 
 def strip_mentions(text: str) -> str:
@@ -23,5 +24,5 @@ def fold(text: str) -> str:
     """Lower case, no accents, no punctuation, single spaces: for matching only."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     no_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
-    no_accents = no_accents.replace("\u2019", "'")
-    return _SPACES.sub(" ", _PUNCT.sub(" ", no_accents)).strip()
+    no_accents = no_accents.replace("\u2019", " ").replace("'", " ").replace("-", " ")
+    return _SPACES.sub(" ", _DOTS.sub(" ", _PUNCT.sub(" ", no_accents))).strip()

@@ -1,0 +1,1 @@
+"""One handler per intent and per card verb."""

@@ -1,0 +1,137 @@
+"""Questions about the network: lists, counts, totals, one organization, operators."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.context import BadCardData, Reply, Request
+from bot.handlers.common import not_found
+from cards.describe import Described, describe
+from cards.figures import count_card, total_card
+from cards.lists import PAGE_SIZE, ListView, org_list_card
+from cards.operators import operators_card
+from cards.org import org_card
+from services.directory.views import OrgRef
+from services.understanding.model import Filters, Intent
+
+
+async def _described(req: Request, filters: Filters) -> Described:
+    sku_name = parent_name = None
+    if filters.sku:
+        sku_name = (await req.services.directory.sku_names()).get(filters.sku)
+    if filters.parent:
+        parent_name = await req.services.directory.org_name(req.scope, filters.parent)
+    return Described(filters, sku_name, parent_name)
+
+
+def _items(refs: list[OrgRef]) -> list[dict[str, str]]:
+    return [{"id": r.id, "name": r.name} for r in refs]
+
+
+async def handle_list(req: Request, offset: int = 0) -> Reply:
+    q = req.query
+    if q.unknown_name:
+        return not_found(req, q.unknown_name)
+    kind = q.kind or "customer"
+    page = await req.services.directory.search(
+        req.scope, kind, q.filters, req.today, offset=offset, limit=PAGE_SIZE,
+        want_all=req.full_answer)
+    view = ListView(
+        kind=kind, page=page, described=await _described(req, q.filters),
+        show_parent=kind == "customer" and req.scope.org_kind != "partner"
+        or kind == "partner" and req.scope.org_kind == "provider",
+        query_data={"intent": Intent.LIST, "kind": kind, "filters": q.filters.to_data()},
+    )
+    refs = page.all_items if page.all_items is not None else [
+        OrgRef(r.id, r.name) for r in page.rows]
+    answer = {"intent": Intent.LIST, "kind": kind, "items": _items(refs), "total": page.total}
+    return Reply(Intent.LIST, org_list_card(view, req.tr), answer)
+
+
+async def handle_list_page(req: Request) -> Reply:
+    """'Next' / 'Previous' on a list card: the same query, re-run for this operator."""
+    data = req.data
+    kind, offset = data.get("kind"), data.get("offset", 0)
+    if kind not in {"customer", "partner", "distributor"} or isinstance(offset, bool) \
+            or not isinstance(offset, int) or not 0 <= offset <= 10**7:
+        raise BadCardData("bad list page data")
+    try:
+        filters = Filters.from_data(data.get("filters", {}))
+    except (ValueError, KeyError) as exc:
+        raise BadCardData(f"bad filters: {exc}") from None
+    query = replace(req.query, intent=Intent.LIST, kind=kind, filters=filters)
+    return await handle_list(replace(req, query=query), offset=offset)
+
+
+def _heading(req: Request, kind: str, described: Described) -> str:
+    return req.tr("count.title", kinds=req.tr(f"kinds.{kind}"),
+                  description=describe(described, req.tr)).strip()
+
+
+async def handle_count(req: Request) -> Reply:
+    q = req.query
+    if q.unknown_name:
+        return not_found(req, q.unknown_name)
+    kind = q.kind or "customer"
+    figure = await req.services.directory.count(req.scope, kind, q.filters, req.today)
+    described = await _described(req, q.filters)
+    card = count_card(_heading(req, kind, described), figure, q.filters.expiry is not None,
+                      req.tr)
+    return Reply(Intent.COUNT, card, {"intent": Intent.COUNT, "kind": kind,
+                                      "value": figure.value})
+
+
+async def handle_license_total(req: Request) -> Reply:
+    q = req.query
+    if q.unknown_name:
+        return not_found(req, q.unknown_name)
+    kind = q.kind or "customer"
+    directory = req.services.directory
+    figure = await directory.license_total(req.scope, kind, q.filters, req.today)
+    described = await _described(req, q.filters)
+    description = describe(described, req.tr)
+    kinds = req.tr(f"kinds.{kind}.lower")
+    heading = req.tr("total.title.filtered", kinds=kinds, description=description) \
+        if description else req.tr("total.title", kinds=kinds)
+    card = total_card(heading, figure, await directory.sku_names(), req.tr)
+    return Reply(Intent.LICENSE_TOTAL, card, {"intent": Intent.LICENSE_TOTAL, "kind": kind,
+                                              "value": figure.value})
+
+
+async def handle_org(req: Request) -> Reply:
+    """One organization: its licenses, expiry, SKUs or all of it."""
+    q = req.query
+    if q.subject is None:
+        return not_found(req, q.unknown_name)
+    detail = await req.services.directory.detail(req.scope, q.subject, req.today)
+    card = org_card(detail, q.intent, req.tr)
+    answer: dict[str, Any] = {"intent": q.intent}
+    if q.intent == Intent.ORG_LICENSES:
+        answer["value"] = detail.licenses
+    elif q.intent == Intent.ORG_EXPIRY:
+        answer["value"] = detail.expiry.isoformat() if detail.expiry else None
+    elif q.intent == Intent.ORG_SKUS:
+        skus = detail.active_skus
+        answer.update(items=[{"id": s.id, "name": s.name} for s in skus], total=len(skus))
+    else:
+        answer.update(items=[{"id": detail.id, "name": detail.name}], total=1)
+    return Reply(q.intent, card, answer)
+
+
+async def handle_show_org(req: Request) -> Reply:
+    org = req.data.get("org")
+    if not isinstance(org, str) or not 0 < len(org) <= 64:
+        raise BadCardData("bad organization id")
+    query = replace(req.query, intent=Intent.ORG_DETAILS, subject=org)
+    return await handle_org(replace(req, query=query))
+
+
+async def handle_operators(req: Request) -> Reply:
+    operators = await req.services.directory.operators(req.scope)
+    card = operators_card(req.scope.organization_name, operators, req.tr)
+    items = [{"id": o.email, "name": o.name} for o in operators]
+    return Reply(Intent.OPERATORS, card, {"intent": Intent.OPERATORS, "items": items,
+                                          "total": len(items)})
+
+

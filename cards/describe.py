@@ -1,0 +1,45 @@
+"""Human descriptions of a question's filters, in the user's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cards.common import inert
+from services.i18n import Messages
+from services.understanding.dates import FAR_FUTURE
+from services.understanding.model import Filters
+
+
+@dataclass(frozen=True)
+class Described:
+    """Filters plus the display names the card needs (looked up by the handler)."""
+
+    filters: Filters
+    sku_name: str | None = None
+    parent_name: str | None = None
+
+
+def describe(d: Described, tr: Messages) -> str:
+    f = d.filters
+    parts: list[str] = []
+    if f.onboarding:
+        parts.append(tr(f"filter.onboarding.{f.onboarding}"))
+    if f.parent and d.parent_name:
+        parts.append(tr("filter.parent", parent=inert(d.parent_name)))
+    if f.expiry:
+        if f.expiry.end == FAR_FUTURE:
+            parts.append(tr("filter.expiry.after", start=tr.date(f.expiry.start)))
+        elif f.expiry.start == f.expiry.end:
+            parts.append(tr("filter.expiry.day", day=tr.date(f.expiry.start)))
+        else:
+            parts.append(tr("filter.expiry.range", start=tr.date(f.expiry.start),
+                            end=tr.date(f.expiry.end)))
+    if f.lapsed:
+        parts.append(tr("filter.lapsed"))
+    if f.sku:
+        parts.append(tr("filter.sku", sku=inert(d.sku_name or f.sku)))
+    if f.licenses_gt is not None:
+        parts.append(tr("filter.licenses_gt", n=tr.number(f.licenses_gt)))
+    if f.licenses_lt is not None:
+        parts.append(tr("filter.licenses_lt", n=tr.number(f.licenses_lt)))
+    return ", ".join(parts)

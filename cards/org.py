@@ -1,0 +1,75 @@
+"""One organization: a headline for the question asked, facts and its subscriptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_teams.cards import (
+    ColumnDefinition,
+    Fact,
+    FactSet,
+    Table,
+    TableCell,
+    TableRow,
+    TextBlock,
+)
+
+from cards.common import card, inert, paragraph, title
+from services.directory.views import OrgDetail
+from services.i18n import Messages
+
+
+def headline(detail: OrgDetail, intent: str, tr: Messages) -> str:
+    name = inert(detail.name)
+    if intent == "org_licenses":
+        return tr("org.headline.licenses", name=name, n=tr.number(detail.licenses))
+    if intent == "org_skus":
+        skus = detail.active_skus
+        if not skus:
+            return tr("org.headline.no_skus", name=name)
+        return tr("org.headline.skus", name=name, n=len(skus),
+                  skus=", ".join(inert(s.name) for s in skus))
+    if detail.expiry is None:
+        return tr("org.headline.no_expiry", name=name)
+    if detail.lapsed:
+        return tr("org.headline.expired", name=name, date=tr.date(detail.expiry))
+    return tr("org.headline.expiry", name=name, date=tr.date(detail.expiry))
+
+
+def _cell(text: str, **kwargs: Any) -> TableCell:
+    return TableCell(items=[TextBlock(text=text, wrap=True, **kwargs)])
+
+
+def org_card(detail: OrgDetail, intent: str, tr: Messages) -> dict[str, Any]:
+    facts = [Fact(title=tr("org.kind"), value=tr(f"kind.{detail.kind}"))]
+    if detail.parent_name:
+        facts.append(Fact(title=tr("org.parent"), value=inert(detail.parent_name)))
+    if detail.domain:
+        facts.append(Fact(title=tr("org.domain"), value=inert(detail.domain)))
+    if detail.country:
+        facts.append(Fact(title=tr("org.country"), value=detail.country))
+    facts.append(Fact(title=tr("org.onboarding"), value=tr(f"status.{detail.onboarding}")))
+    facts.append(Fact(title=tr("org.licenses"), value=tr.number(detail.licenses)))
+    if detail.expiry:
+        expiry = tr.date(detail.expiry)
+        facts.append(Fact(title=tr("org.expiry"), value=f"{expiry} ({tr('org.lapsed')})"
+                          if detail.lapsed else expiry))
+    body: list[Any] = [
+        title(inert(detail.name)),
+        paragraph(headline(detail, intent, tr), weight="Bolder", spacing="Small"),
+        FactSet(facts=facts),
+        paragraph(tr("org.subscriptions"), weight="Bolder"),
+    ]
+    if not detail.subscriptions:
+        body.append(paragraph(tr("org.no_subscriptions")))
+        return card(body)
+    header = TableRow(cells=[_cell(tr(k), weight="Bolder") for k in (
+        "col.sku", "col.licenses", "col.starts", "col.expiry", "col.active")])
+    rows = [TableRow(cells=[
+        _cell(inert(s.sku_name)), _cell(tr.number(s.licenses)), _cell(tr.date(s.starts_on)),
+        _cell(tr.date(s.expires_on), color=None if s.active else "Attention"),
+        _cell(tr("yes" if s.active else "no")),
+    ]) for s in detail.subscriptions[:30]]
+    body.append(Table(columns=[ColumnDefinition(width=w) for w in (3, 1, 2, 2, 1)],
+                      rows=[header, *rows], first_row_as_headers=True, show_grid_lines=False))
+    return card(body)

@@ -1,0 +1,74 @@
+"""SQL conditions for the question filters (SPEC section 1 derived values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, select
+
+from services.db.models import Onboarding, Organization, OrgClosure, Subscription
+from services.understanding.model import Filters
+
+S = Subscription
+
+
+def licenses_of(org_id: Any, today: dt.date) -> Any:
+    """Licenses of an organization = the sum over its active subscriptions."""
+    return func.coalesce(
+        select(func.sum(S.licenses))
+        .where(S.organization_id == org_id, S.expires_on >= today)
+        .scalar_subquery(), 0)
+
+
+def expiring_in(filters: Filters) -> Any:
+    """Organizations with a subscription (of the SKU, when one is asked) expiring in the
+    range: both conditions on the same subscription."""
+    assert filters.expiry is not None
+    stmt = select(S.organization_id).where(
+        S.expires_on.between(filters.expiry.start, filters.expiry.end))
+    if filters.sku:
+        stmt = stmt.where(S.sku_code == filters.sku)
+    return stmt
+
+
+def first_match_date(filters: Filters) -> Any:
+    """The earliest expiry inside the asked range, for sorting and display."""
+    assert filters.expiry is not None
+    stmt = select(func.min(S.expires_on)).where(
+        S.organization_id == Organization.id,
+        S.expires_on.between(filters.expiry.start, filters.expiry.end))
+    if filters.sku:
+        stmt = stmt.where(S.sku_code == filters.sku)
+    return stmt.scalar_subquery()
+
+
+ONBOARDING: dict[str, tuple[str, ...]] = {
+    "onboarded": (Onboarding.ONBOARDED,),
+    "not_onboarded": (Onboarding.INVITED, Onboarding.NOT_INVITED),
+    "invited": (Onboarding.INVITED,),
+    "not_invited": (Onboarding.NOT_INVITED,),
+}
+
+
+def conditions(kind: str, filters: Filters, today: dt.date) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = [Organization.kind == kind]
+    if filters.expiry is not None:
+        out.append(Organization.id.in_(expiring_in(filters)))
+    elif filters.sku:
+        out.append(Organization.id.in_(select(S.organization_id).where(
+            S.sku_code == filters.sku, S.expires_on >= today)))
+    if filters.lapsed:
+        out.append(exists().where(S.organization_id == Organization.id))
+        out.append(~exists().where(S.organization_id == Organization.id,
+                                   S.expires_on >= today))
+    if filters.licenses_gt is not None:
+        out.append(licenses_of(Organization.id, today) > filters.licenses_gt)
+    if filters.licenses_lt is not None:
+        out.append(licenses_of(Organization.id, today) < filters.licenses_lt)
+    if filters.onboarding:
+        out.append(Organization.onboarding.in_(ONBOARDING[filters.onboarding]))
+    if filters.parent:
+        out.append(Organization.id.in_(select(OrgClosure.descendant_id).where(
+            OrgClosure.ancestor_id == filters.parent, OrgClosure.depth > 0)))
+    return out

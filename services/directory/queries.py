@@ -1,0 +1,207 @@
+"""Directory queries over the partner network. Every query takes the caller's Scope and
+filters in SQL; results are plain dataclasses (views.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, String, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from services.db.models import Operator, OperatorStatus, Organization, Sku, Subscription
+from services.directory import filters as F
+from services.directory.views import (
+    AccountManager,
+    Breakdown,
+    Figure,
+    OperatorRow,
+    OrgDetail,
+    OrgPage,
+    OrgRef,
+    OrgRow,
+    SubscriptionView,
+)
+from services.scope import PAGE_OF_KIND, Page, Scope
+from services.understanding.model import Filters
+
+S = Subscription
+
+
+class NotFound(Exception):  # noqa: N818 - a domain outcome
+    """No such organization in the caller's scope (outside scope looks exactly the same)."""
+
+
+def org_expiry(subs: Sequence[tuple[dt.date, int]], today: dt.date) -> dt.date | None:
+    """SPEC: the earliest active expiry; if none is active, the latest it had."""
+    active = [d for d, _ in subs if d >= today]
+    if active:
+        return min(active)
+    return max((d for d, _ in subs), default=None)
+
+
+class Directory:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    def _matching(self, scope: Scope, kind: str, filters: Filters,
+                  today: dt.date) -> Select[Any]:
+        stmt = scope.restrict(select(Organization.id), Organization.id)
+        return stmt.where(*F.conditions(kind, filters, today))
+
+    async def _check(self, session: AsyncSession, scope: Scope, kind: str,
+                     filters: Filters) -> None:
+        scope.require_page(PAGE_OF_KIND[kind])
+        if filters.parent is not None:
+            await self._visible(session, scope, filters.parent)
+
+    async def _visible(self, session: AsyncSession, scope: Scope, org_id: str) -> Organization:
+        stmt = scope.restrict(select(Organization), Organization.id).where(
+            Organization.id == org_id)
+        org = (await session.execute(stmt)).scalar_one_or_none()
+        if org is None or not scope.can_view(PAGE_OF_KIND.get(org.kind, Page.OPERATORS)):
+            raise NotFound(org_id)
+        return org
+
+    async def search(self, scope: Scope, kind: str, filters: Filters, today: dt.date, *,
+                     offset: int = 0, limit: int = 10, want_all: bool = False) -> OrgPage:
+        """One page of the organizations of KIND matching FILTERS, and the total."""
+        async with self._sessions() as session:
+            await self._check(session, scope, kind, filters)
+            ids = self._matching(scope, kind, filters, today).subquery()
+            total = (await session.execute(select(func.count()).select_from(ids))).scalar_one()
+            order: list[Any] = [Organization.name, Organization.id]
+            if filters.expiry is not None:
+                order.insert(0, F.first_match_date(filters))
+            ordered = select(Organization.id, Organization.name).where(
+                Organization.id.in_(select(ids.c.id))).order_by(*order)
+            page_ids = [r.id for r in (await session.execute(
+                ordered.offset(offset).limit(limit))).all()]
+            rows = await self._rows(session, page_ids, today, filters)
+            all_items = None
+            if want_all:
+                all_items = [OrgRef(r.id, r.name) for r in (await session.execute(ordered)).all()]
+        return OrgPage(rows, total, offset, limit, all_items)
+
+    async def _rows(self, session: AsyncSession, ids: list[str], today: dt.date,
+                    filters: Filters) -> list[OrgRow]:
+        if not ids:
+            return []
+        parent = aliased(Organization)
+        orgs = {o.id: (o, pname) for o, pname in (await session.execute(
+            select(Organization, parent.name).outerjoin(parent, parent.id == Organization.parent_id)
+            .where(Organization.id.in_(ids)))).all()}
+        subs: dict[str, list[Any]] = {}
+        for s in (await session.execute(select(S).where(S.organization_id.in_(ids)))).scalars():
+            subs.setdefault(s.organization_id, []).append(s)
+        out = []
+        for oid in ids:
+            org, parent_name = orgs[oid]
+            mine = subs.get(oid, [])
+            active = [s for s in mine if s.expires_on >= today]
+            match = None
+            if filters.expiry is not None:
+                inside = [s.expires_on for s in mine if filters.expiry.start <= s.expires_on
+                          <= filters.expiry.end and (not filters.sku or s.sku_code == filters.sku)]
+                match = min(inside, default=None)
+            out.append(OrgRow(
+                id=org.id, name=org.name, kind=org.kind, parent_name=parent_name,
+                licenses=sum(s.licenses for s in active),
+                expiry=org_expiry([(s.expires_on, s.licenses) for s in mine], today),
+                skus=tuple(sorted({s.sku_code for s in active})), onboarding=org.onboarding,
+                lapsed=bool(mine) and not active, match_date=match,
+            ))
+        return out
+
+    async def count(self, scope: Scope, kind: str, filters: Filters, today: dt.date) -> Figure:
+        """How many organizations match, with a breakdown for the chart: expiries per
+        month inside the range, else onboarding status."""
+        async with self._sessions() as session:
+            await self._check(session, scope, kind, filters)
+            ids = self._matching(scope, kind, filters, today).subquery()
+            total = (await session.execute(select(func.count()).select_from(ids))).scalar_one()
+            if filters.expiry is not None:
+                month = func.substr(cast(F.first_match_date(filters), String(10)), 1, 7)
+                stmt = select(month, func.count()).select_from(Organization).where(
+                    Organization.id.in_(select(ids.c.id))).group_by(month).order_by(month)
+            else:
+                stmt = select(Organization.onboarding, func.count()).where(
+                    Organization.id.in_(select(ids.c.id))).group_by(Organization.onboarding)
+            breakdown = [Breakdown(str(label), int(n))
+                         for label, n in (await session.execute(stmt)).all() if label]
+        return Figure(int(total), breakdown)
+
+    async def license_total(self, scope: Scope, kind: str, filters: Filters,
+                            today: dt.date) -> Figure:
+        """Active licenses of the matching organizations, with a breakdown per SKU."""
+        async with self._sessions() as session:
+            await self._check(session, scope, kind, filters)
+            ids = self._matching(scope, kind, filters, today)
+            stmt = select(S.sku_code, func.sum(S.licenses)).where(
+                S.organization_id.in_(ids), S.expires_on >= today
+            ).group_by(S.sku_code).order_by(func.sum(S.licenses).desc())
+            rows = (await session.execute(stmt)).all()
+        breakdown = [Breakdown(code, int(total)) for code, total in rows]
+        return Figure(sum(b.value for b in breakdown), breakdown)
+
+    async def detail(self, scope: Scope, org_id: str, today: dt.date) -> OrgDetail:
+        """One organization in scope with its subscriptions; NotFound otherwise."""
+        async with self._sessions() as session:
+            org = await self._visible(session, scope, org_id)
+            parent_name = None
+            if org.parent_id:
+                parent_name = (await session.execute(select(Organization.name).where(
+                    Organization.id == org.parent_id))).scalar_one_or_none()
+            rows = (await session.execute(
+                select(S, Sku.name).join(Sku, Sku.code == S.sku_code)
+                .where(S.organization_id == org.id).order_by(S.expires_on, S.sku_code))).all()
+        subs = [SubscriptionView(s.id, s.sku_code, sku_name, s.licenses, s.starts_on,
+                                 s.expires_on, s.expires_on >= today) for s, sku_name in rows]
+        active = [s for s in subs if s.active]
+        return OrgDetail(
+            id=org.id, name=org.name, kind=org.kind, parent_name=parent_name,
+            domain=org.domain, country=org.country, onboarding=org.onboarding,
+            licenses=sum(s.licenses for s in active),
+            expiry=org_expiry([(s.expires_on, s.licenses) for s in subs], today),
+            lapsed=bool(subs) and not active, subscriptions=subs,
+        )
+
+    async def operators(self, scope: Scope) -> list[OperatorRow]:
+        """The operators of the caller's own organization (admins only)."""
+        scope.require_page(Page.OPERATORS)
+        stmt = select(Operator).where(
+            Operator.organization_id == scope.organization_id,
+            Operator.status != OperatorStatus.REMOVED,
+        ).order_by(Operator.name, Operator.email)
+        async with self._sessions() as session:
+            ops = (await session.execute(stmt)).scalars().all()
+        return [OperatorRow(o.email, o.name, o.role, o.status, o.added_by, o.last_seen_at)
+                for o in ops]
+
+    async def org_name(self, scope: Scope, org_id: str) -> str:
+        async with self._sessions() as session:
+            return (await self._visible(session, scope, org_id)).name
+
+    async def sku_names(self) -> dict[str, str]:
+        async with self._sessions() as session:
+            return dict((await session.execute(select(Sku.code, Sku.name))).tuples().all())
+
+    async def account_manager(self, scope: Scope) -> AccountManager:
+        async with self._sessions() as session:
+            org = await session.get(Organization, scope.organization_id)
+        assert org is not None
+        return AccountManager(org.name, org.account_manager_name, org.account_manager_email)
+
+    async def expiries_by_month(self, scope: Scope, kind: str, filters: Filters,
+                                today: dt.date, months: int = 12) -> list[Breakdown]:
+        """Matching organizations' subscriptions expiring per month, for a chart."""
+        async with self._sessions() as session:
+            ids = self._matching(scope, kind, filters, today)
+            end = today + dt.timedelta(days=31 * months)
+            dates = (await session.execute(select(S.expires_on).where(
+                S.organization_id.in_(ids), S.expires_on.between(today, end)))).scalars()
+            per_month = Counter(d.strftime("%Y-%m") for d in dates)
+        return [Breakdown(m, n) for m, n in sorted(per_month.items())]

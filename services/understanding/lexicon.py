@@ -1,0 +1,182 @@
+"""The vocabulary of questions, English and French, as data.
+
+Each concept lists its surface forms in folded text (lower case, no accents, see
+text.fold). Multi-word forms match consecutive tokens. The parser tags tokens with
+concepts; intent rules (intents.py) are written over concepts, never over raw text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    # what the question is about
+    "customer": (
+        "customer", "customers", "client", "clients", "tenant", "tenants", "clientes", "cliente",
+        "locataire", "locataires", "end customers", "clients finaux", "accounts", "comptes",
+    ),
+    "partner": (
+        "partner", "partners", "partenaire", "partenaires", "reseller", "resellers", "revendeur",
+        "revendeurs",
+    ),
+    "distributor": (
+        "distributor", "distributors", "distributeur", "distributeurs", "distribution partners",
+        "grossiste", "grossistes", "distis", "disti",
+    ),
+    "operator": (
+        "operator", "operators", "operateur", "operateurs", "operatrice", "operatrices",
+        "who has access", "who have access", "qui a acces", "qui ont acces", "users",
+        "utilisateurs", "members", "membres", "team members", "people with access",
+        "personnes ayant acces",
+    ),
+    "license": (
+        "license", "licenses", "licence", "licences", "seat", "seats", "siege", "sieges",
+        "postes", "user licenses", "licensed users",
+    ),
+    "sku": (
+        "sku", "skus", "product", "products", "produit", "produits", "plan", "plans", "offer",
+        "offers", "offre", "offres", "subscriptions", "subscription", "abonnement", "abonnements",
+        "modules", "module", "solutions", "editions",
+    ),
+    # question shapes
+    "count": (
+        "how many", "how much", "number of", "count", "combien", "nombre de", "nombre d", "nb de",
+        "count of", "nombre", "quantity", "quantite",
+    ),
+    "total": (
+        "total", "in total", "au total", "overall", "altogether", "sum", "somme", "en tout",
+        "au global", "globalement", "cumulative", "cumul",
+    ),
+    "when": (
+        "when", "quand", "what date", "which date", "quelle date", "date", "a quelle date",
+        "expiry date", "expiration date", "date d expiration", "date de fin", "end date",
+        "renewal date", "date de renouvellement", "echeance",
+    ),
+    "expire": (
+        "expire", "expires", "expiring", "expiry", "expiration", "expirent", "expire t",
+        "expirant", "expirera", "expireront", "expirer", "renewal", "renewals", "renew",
+        "up for renewal", "due for renewal", "renouvellement", "renouvellements", "a renouveler",
+        "ending", "end", "ends", "finissent", "se terminent", "arrivent a echeance",
+        "arrive a echeance", "echeance", "echeances", "lapse", "lapsing", "run out", "runs out",
+    ),
+    "expired": (
+        "expired", "lapsed", "expirees", "echus", "echues", "already expired", "deja expires",
+        "no longer active", "inactive", "inactifs", "inactives", "plus actifs", "plus actives",
+        "churned", "perdus", "out of contract", "hors contrat",
+    ),
+    "onboarded": (
+        "onboarded", "activated", "active tenants", "integres", "integre", "integrees", "actives",
+        "actives", "connected", "connectes", "onboarde", "onboardes",
+    ),
+    "not": (
+        "not", "non", "pas", "never", "jamais", "no", "without", "sans", "aren t", "isn t",
+        "yet to be", "not yet", "pas encore", "still not", "toujours pas",
+    ),
+    "pending": (
+        "waiting for activation", "pending activation", "awaiting activation",
+        "activation pending", "invited", "invites", "invitees", "en attente d activation",
+        "en attente", "pending", "waiting", "awaiting", "activation en attente",
+    ),
+    "not_invited": (
+        "not invited", "never invited", "uninvited", "pas invites", "jamais invites",
+        "non invites", "without invitation", "sans invitation",
+    ),
+    "list": (
+        "list", "show", "display", "give", "get", "which", "what", "who", "find", "affiche",
+        "afficher", "liste", "lister", "montre", "montrer", "donne", "donner", "quels", "quelles",
+        "quel", "quelle", "qui", "trouve", "voir", "see", "view", "all", "tous", "toutes", "my",
+        "mes", "nos", "our",
+    ),
+    "more_than": (
+        "more than", "over", "above", "greater than", "exceeding", "plus de", "plus que",
+        "superieur a", "au dessus de", "au dela de", "bigger than", "larger than", "higher than",
+        "exceed", "exceeds", ">",
+    ),
+    "at_least": ("at least", "minimum", "au moins", "min", ">="),
+    "less_than": (
+        "fewer than", "less than", "under", "below", "moins de", "moins que", "inferieur a",
+        "en dessous de", "au dessous de", "smaller than", "lower than", "<",
+    ),
+    "at_most": ("at most", "maximum", "au plus", "max", "up to", "jusqu a", "<="),
+    "of": (
+        "of", "for", "from", "under", "belonging to", "managed by", "de", "du", "des", "d",
+        "pour", "chez", "sous", "appartenant a", "geres par", "by", "par",
+    ),
+    "has": (
+        "have", "has", "having", "with", "using", "use", "uses", "bought", "buy", "own", "owns",
+        "subscribed to", "avec", "ont", "a", "possedent", "possede", "utilisent", "utilise",
+        "achete", "ont achete", "souscrit", "running", "on",
+    ),
+    "help": (
+        "help", "aide", "aidez moi", "what can i ask", "what can you do", "que puis je demander",
+        "que peux tu faire", "que sais tu faire", "commands", "commandes", "menu",
+    ),
+    "greeting": ("hello", "hi", "hey", "bonjour", "salut", "coucou", "good morning"),
+    # FAQ
+    "account_manager": (
+        "account manager", "account managers", "gestionnaire de compte", "responsable de compte",
+        "charge de compte", "my contact", "mon contact", "interlocuteur", "my rep", "sales rep",
+        "commercial", "account executive", "key account manager", "kam",
+    ),
+    "how": (
+        "how", "comment", "how do i", "how can i", "how to", "comment puis je", "comment faire",
+        "what is the way", "procedure",
+    ),
+    "add": (
+        "add", "ajouter", "ajoute", "invite", "inviter", "create", "creer", "new", "nouveau",
+        "nouvel", "nouvelle", "grant", "donner acces",
+    ),
+    "onboard": (
+        "onboard", "onboarding", "activate", "activation", "activer", "integrer", "integration",
+        "activation link", "lien d activation", "connect", "connecter", "consent", "consentement",
+    ),
+    "role": (
+        "role", "roles", "rights", "droits", "permissions", "permission", "access", "acces",
+        "privileges", "admin", "administrateur", "reader", "lecteur",
+    ),
+    "manage": (
+        "manage", "change", "modify", "edit", "gerer", "modifier", "changer", "remove",
+        "supprimer", "retirer", "promote", "promouvoir",
+    ),
+    "can_i_see": (
+        "what can i see", "que puis je voir", "what do i see", "what can i view",
+        "qu est ce que je vois", "what data", "quelles donnees", "my access", "mon acces",
+        "what am i allowed", "my rights", "mes droits", "visible", "visibles",
+        "what can i access", "a quoi ai je acces",
+    ),
+    "me": ("i", "me", "my", "je", "moi", "mon", "ma", "mes", "we", "our", "nous", "notre", "nos"),
+}
+
+# Words that carry no meaning for intent or entities (both languages).
+STOPWORDS = frozenset(
+    [
+        "a", "an", "the", "is", "are", "do", "does", "did", "be", "been", "being", "to", "in",
+        "on", "at", "it", "its", "this", "that", "these", "those", "and", "or", "please", "pls",
+        "plz", "can", "could", "would", "you", "me", "us", "tell", "let", "s", "there", "any",
+        "some", "whose", "which", "that's", "le", "la", "les", "l", "un", "une", "des", "du",
+        "de", "d", "et", "ou", "est", "sont", "ce", "cet", "cette", "ces", "il", "elle", "ils",
+        "elles", "y", "en", "au", "aux", "qui", "que", "qu", "quoi", "dont", "svp", "stp", "s",
+        "il", "vous", "plait", "merci", "thanks", "thank", "me", "moi", "nous", "vous", "on",
+        "sur", "currently", "actuellement", "now", "maintenant", "right", "just", "only",
+        "seulement", "already", "deja", "still", "encore", "about", "concernant", "quels",
+        "quelles", "yet",
+    ]
+)
+
+# Closed classes for dates (dates.py) and numbers (numbers.py) are in those modules;
+# their words are part of the vocabulary for typo correction too.
+
+
+def phrases_by_concept() -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for concept, forms in CONCEPTS.items():
+        out[concept] = sorted({tuple(f.split()) for f in forms}, key=len, reverse=True)
+    return out
+
+
+def vocabulary(extra: Iterable[str] = ()) -> frozenset[str]:
+    words: set[str] = set(STOPWORDS)
+    for forms in CONCEPTS.values():
+        for form in forms:
+            words.update(form.split())
+    words.update(extra)
+    return frozenset(w for w in words if w.isalpha() or w.isalnum())

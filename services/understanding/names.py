@@ -1,0 +1,143 @@
+"""Fuzzy matching of organization and SKU names in questions (rapidfuzz).
+
+The index holds every organization name once per process (rebuilt when the network
+version changes); candidates are found through the words of the question that are not
+ordinary vocabulary, scored against whole names, then filtered through the caller's
+scope in SQL, so only a name the operator may see can ever match."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from services.understanding.text import fold
+
+MIN_SCORE = 80.0
+TOKEN_SCORE = 80.0
+COMMON_POSTINGS = 1500  # a name word this common does not nominate candidates alone
+
+
+@dataclass(frozen=True)
+class Named:
+    id: str
+    name: str
+    kind: str  # organization kind, or "sku"
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    item: Named
+    start: int  # token span [start, end) in the question
+    end: int
+    score: float
+
+
+@dataclass
+class NameIndex:
+    items: list[Named]
+    tokens: list[tuple[str, ...]] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, items: Sequence[Named]) -> NameIndex:
+        index = cls(list(items))
+        for n, item in enumerate(index.items):
+            toks = tuple(fold(item.name).split())
+            index.tokens.append(toks)
+            for tok in set(toks):
+                index.postings.setdefault(tok, []).append(n)
+            if item.kind == "sku":
+                code = tuple(fold(item.id.replace("-", " ")).split())
+                for tok in set(code):
+                    index.postings.setdefault(tok, []).append(n)
+        index.vocabulary = list(index.postings)
+        return index
+
+    def _close_tokens(self, token: str) -> list[str]:
+        if token in self.postings:
+            return [token]
+        if len(token) < 4:
+            return []
+        found = process.extract(token, self.vocabulary, scorer=fuzz.ratio,
+                                score_cutoff=TOKEN_SCORE, limit=5)
+        return [word for word, _score, _i in found]
+
+    def candidates(self, query: Sequence[str], anchors: Sequence[int]) -> dict[int, set[int]]:
+        """Item index -> positions of the question that nominated it."""
+        out: dict[int, set[int]] = {}
+        for pos in anchors:
+            for word in self._close_tokens(query[pos]):
+                posting = self.postings[word]
+                if len(posting) > COMMON_POSTINGS:
+                    continue
+                for n in posting:
+                    out.setdefault(n, set()).add(pos)
+        return out
+
+    def match(self, query: Sequence[str], anchors: Sequence[int],
+              limit: int = 50) -> list[NameMatch]:
+        """The best span match of each candidate item, best first."""
+        results: list[NameMatch] = []
+        for n, positions in self.candidates(query, anchors).items():
+            best = _best_span(query, positions, self.tokens[n], self.items[n])
+            if best is not None:
+                results.append(best)
+        results.sort(key=lambda m: (-m.score, -(m.end - m.start), m.item.name))
+        return results[:limit]
+
+
+def _score(span: Sequence[str], name: Sequence[str], code: Sequence[str]) -> float:
+    text, full = " ".join(span), " ".join(name)
+    if text == full or (code and text == " ".join(code)):
+        return 100.0
+    score = fuzz.ratio(text, full)
+    if code:
+        score = max(score, fuzz.ratio(text, " ".join(code)))
+    if len(span) < len(name) and len(text) >= 4:
+        # a distinctive part of the name: "Northwind" for "Northwind Solutions"
+        for k in range(len(name) - len(span) + 1):
+            part = " ".join(name[k:k + len(span)])
+            if fuzz.ratio(text, part) >= 88:
+                score = max(score, 86.0 if k == 0 else 82.0)
+    return float(score)
+
+
+def _best_span(query: Sequence[str], positions: set[int], name: tuple[str, ...],
+               item: Named) -> NameMatch | None:
+    code = tuple(fold(item.id.replace("-", " ")).split()) if item.kind == "sku" else ()
+    best: NameMatch | None = None
+    longest = max(len(name), len(code)) + 1
+    for pos in positions:
+        for start in range(max(0, pos - longest + 1), pos + 1):
+            for end in range(pos + 1, min(len(query), start + longest) + 1):
+                score = _score(query[start:end], name, code)
+                if score < MIN_SCORE:
+                    continue
+                candidate = NameMatch(item, start, end, score)
+                if best is None or (score, end - start) > (best.score, best.end - best.start):
+                    best = candidate
+    return best
+
+
+class NameIndexCache:
+    """One index per process, rebuilt when the network version changes."""
+
+    def __init__(self) -> None:
+        self._index: NameIndex | None = None
+        self._version: object = None
+        self._lock = asyncio.Lock()
+
+    async def get(self, version: object, load: object) -> NameIndex:
+        if self._index is not None and self._version == version:
+            return self._index
+        async with self._lock:
+            if self._index is None or self._version != version:
+                items = await load()  # type: ignore[operator]
+                self._index = await asyncio.to_thread(NameIndex.build, items)
+                self._version = version
+        assert self._index is not None
+        return self._index

@@ -1,0 +1,273 @@
+"""From text to Query: tokens, names, typo correction, dates, numbers, concepts, intent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from services.understanding import lexicon
+from services.understanding.dates import (
+    CUE_WORDS,
+    DATE_WORDS,
+    MONTHS,
+    DateMatch,
+    find_date_range,
+)
+from services.understanding.intents import Signals, classify
+from services.understanding.model import Filters, Intent, Query
+from services.understanding.names import NameMatch
+from services.understanding.numbers import NUMBER_WORDS, parse_number
+from services.understanding.text import fold, strip_mentions
+
+# (question tokens, positions of words that are not vocabulary) -> visible name matches
+NameResolver = Callable[[Sequence[str], Sequence[int]], Awaitable[list[NameMatch]]]
+
+KINDS = ("customer", "partner", "distributor")
+KIND_RANK = {"provider": 0, "distributor": 1, "partner": 2, "customer": 3}
+PLACEHOLDER = "\u2022"
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+TYPO_SCORE = 80.0
+
+
+@cache
+def _vocabulary() -> tuple[frozenset[str], list[str]]:
+    words = lexicon.vocabulary(set(DATE_WORDS) | set(MONTHS) | NUMBER_WORDS | CUE_WORDS | {
+        "than", "yet", "encore", "ci", "hui", "aujourd", "its", "their", "leurs", "leur",
+        "much", "many", "does", "did", "will", "va", "vont", "expire", "expires"})
+    return words, sorted(w for w in words if len(w) >= 3)
+
+
+@cache
+def _concept_phrases() -> dict[str, list[tuple[str, ...]]]:
+    return lexicon.phrases_by_concept()
+
+
+@dataclass
+class _Parsed:
+    tokens: list[str]
+    raw: list[str]
+    consumed: list[bool]
+
+
+def _correct(token: str) -> str:
+    words, choices = _vocabulary()
+    if token in words or len(token) < 4 or not token.isalpha():
+        return token
+    found = process.extractOne(token, choices, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
+    return found[0] if found else token
+
+
+def _tag(tokens: Sequence[str]) -> tuple[frozenset[str], dict[str, list[int]]]:
+    """Concepts present and the token positions of each."""
+    found: set[str] = set()
+    where: dict[str, list[int]] = {}
+    for concept, phrases in _concept_phrases().items():
+        for i in range(len(tokens)):
+            for phrase in phrases:
+                if tuple(tokens[i:i + len(phrase)]) == phrase:
+                    found.add(concept)
+                    where.setdefault(concept, []).extend(range(i, i + len(phrase)))
+                    break
+    return frozenset(found), where
+
+
+def _threshold(tokens: list[str], language: str) -> tuple[int | None, int | None, set[int]]:
+    """(licenses_gt, licenses_lt, positions used): 'more than 500' -> gt 500."""
+    gt = lt = None
+    used: set[int] = set()
+    phrases = _concept_phrases()
+    comparators = [(c, p) for c in ("more_than", "at_least", "less_than", "at_most")
+                   for p in phrases[c]]
+    comparators.sort(key=lambda cp: len(cp[1]), reverse=True)
+    i = 0
+    while i < len(tokens):
+        for concept, phrase in comparators:
+            n = len(phrase)
+            if tuple(tokens[i:i + n]) != phrase or i + n >= len(tokens):
+                continue
+            number = parse_number(tokens, i + n, language)
+            if number is None:
+                continue
+            value, size = number
+            if concept == "more_than":
+                gt = value
+            elif concept == "at_least":
+                gt = value - 1
+            elif concept == "less_than":
+                lt = value
+            else:
+                lt = value + 1
+            used.update(range(i, i + n + size))
+            i += n + size - 1
+            break
+        i += 1
+    if gt is None and lt is None:  # "between 100 and 500 licenses"
+        for i, tok in enumerate(tokens):
+            if tok in {"between", "entre"} and i + 3 < len(tokens):
+                low, high = parse_number(tokens, i + 1, language), None
+                if low and i + 1 + low[1] < len(tokens) and tokens[i + 1 + low[1]] in {
+                        "and", "et"}:
+                    high = parse_number(tokens, i + 2 + low[1], language)
+                if low and high:
+                    gt, lt = low[0] - 1, high[0] + 1
+                    used.update(range(i, i + 2 + low[1] + high[1]))
+    return gt, lt, used
+
+
+def _onboarding(tokens: Sequence[str], concepts: frozenset[str],
+                where: dict[str, list[int]]) -> str | None:
+    if "not_invited" in concepts:
+        return "not_invited"
+    if "pending" in concepts:
+        return "invited"
+    if "onboarded" in concepts or "onboard" in concepts:
+        negated = "not" in concepts and any(
+            p - k >= 0 for p in where.get("onboarded", []) + where.get("onboard", [])
+            for k in range(1, 4) if p - k in where.get("not", []))
+        if negated:
+            return "not_onboarded"
+        if "onboarded" in concepts:
+            return "onboarded"
+    return None
+
+
+def _pick_names(matches: list[NameMatch], n_tokens: int) -> list[NameMatch]:
+    taken = [False] * n_tokens
+    chosen: list[NameMatch] = []
+    for m in matches:
+        if any(taken[m.start:m.end]):
+            continue
+        chosen.append(m)
+        for k in range(m.start, m.end):
+            taken[k] = True
+    return chosen
+
+
+def _leftover_name(parsed: _Parsed, positions: Sequence[int], where: dict[str, list[int]],
+                   ) -> str | None:
+    """Words that look like an organization name yet match nothing visible: after
+    'of/de', or capitalized mid-sentence."""
+    if not positions:
+        return None
+    after_of = any(p - 1 in where.get("of", []) or p - 1 in where.get("when", [])
+                   for p in positions)
+    capitalized = any(p > 0 and parsed.raw[p][:1].isupper() for p in positions)
+    if not (after_of or capitalized):
+        return None
+    start, end = min(positions), max(positions) + 1
+    return " ".join(parsed.raw[start:end])
+
+
+async def parse(text: str, language: str, today: dt.date,
+                resolve: NameResolver | None = None) -> Query:
+    cleaned = strip_mentions(text)
+    folded = fold(cleaned).split()
+    raw = _raw_tokens(cleaned, len(folded))
+    parsed = _Parsed(list(folded), raw, [False] * len(folded))
+    words, _ = _vocabulary()
+    tokens = parsed.tokens
+
+    unknown = [i for i, t in enumerate(tokens)
+               if t not in words and not t.isdigit() and not EMAIL.match(t)]
+    names: list[NameMatch] = []
+    if resolve is not None and unknown:
+        names = _pick_names(await resolve(tokens, unknown), len(tokens))
+    for m in names:
+        for k in range(m.start, m.end):
+            parsed.consumed[k] = True
+
+    work = [PLACEHOLDER if parsed.consumed[i] else _correct(t) for i, t in enumerate(tokens)]
+    leftover = [i for i, t in enumerate(work) if t != PLACEHOLDER and t not in words
+                and not t.isdigit() and not EMAIL.match(t)]
+
+    date: DateMatch | None = find_date_range(work, today, language, cleaned)
+    date_positions = set(range(date.start, date.end)) if date else set()
+    numeric = [PLACEHOLDER if i in date_positions else t for i, t in enumerate(work)]
+    gt, lt, threshold_positions = _threshold(numeric, language)
+    concepts, where = _tag([PLACEHOLDER if i in date_positions else t
+                            for i, t in enumerate(work)])
+    leftover = [i for i in leftover if i not in date_positions | threshold_positions]
+
+    kind = next((k for k in _kind_order(work, where) if k), None)
+    org = next((m for m in names if m.item.kind != "sku"), None)
+    sku = next((m for m in names if m.item.kind == "sku"), None)
+
+    parent = subject = None
+    if org is not None:
+        if kind is not None and KIND_RANK.get(org.item.kind, 9) < KIND_RANK[kind]:
+            parent = org
+        elif kind is not None and org.item.kind == kind and "of" in concepts:
+            parent = None
+            subject = org
+        else:
+            subject = org
+
+    lapsed = date is None and subject is None and (
+        "expired" in concepts or _french_adjective_expired(work, where))
+    onboarding = _onboarding(work, concepts, where)
+    filters = Filters(
+        expiry=date.range if date else None, lapsed=lapsed,
+        sku=sku.item.id if sku else None, licenses_gt=gt, licenses_lt=lt,
+        onboarding=onboarding, parent=parent.item.id if parent else None,
+    )
+    has_filter = any([filters.expiry, lapsed, filters.sku, gt is not None, lt is not None,
+                      onboarding, filters.parent])
+    signals = Signals(
+        concepts=concepts, kind=kind, has_subject=subject is not None, has_filter=has_filter,
+        has_threshold=gt is not None or lt is not None, has_range=date is not None,
+        token_count=len(tokens),
+    )
+    intent, faq = classify(signals)
+    unknown_name = None
+    if subject is None and parent is None and intent not in {
+            Intent.HELP, Intent.FAQ, Intent.OPERATORS}:
+        unknown_name = _leftover_name(parsed, leftover, where)
+        if unknown_name and (intent == Intent.UNKNOWN or kind is None):
+            intent = _org_intent(concepts)  # "when does <a name we do not know> expire"
+    if intent in {Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL} and kind is None:
+        kind = "customer"  # "who" about expiry, SKUs or licenses means customers
+    return Query(
+        intent=intent, language=language, today=today, kind=kind, filters=filters,
+        subject=subject.item.id if subject else None,
+        subject_name=subject.item.name if subject else None, faq=faq,
+        unknown_name=unknown_name, text=cleaned,
+    )
+
+
+def _org_intent(concepts: frozenset[str]) -> str:
+    if "sku" in concepts:
+        return Intent.ORG_SKUS
+    if "license" in concepts:
+        return Intent.ORG_LICENSES
+    if {"when", "expire", "expired"} & concepts:
+        return Intent.ORG_EXPIRY
+    return Intent.ORG_DETAILS
+
+
+def _kind_order(tokens: Sequence[str], where: dict[str, list[int]]) -> list[str | None]:
+    first = sorted((min(where[k]), k) for k in KINDS if k in where)
+    return [k for _pos, k in first]
+
+
+def _french_adjective_expired(tokens: Sequence[str], where: dict[str, list[int]]) -> bool:
+    """'clients expirés' folds to 'clients expires': a kind followed by 'expires'."""
+    kinds = {p for k in KINDS for p in where.get(k, [])}
+    return any(t == "expires" and i - 1 in kinds and (i + 1 >= len(tokens) or tokens[i + 1]
+                                                      in {"?", PLACEHOLDER})
+               for i, t in enumerate(tokens))
+
+
+def _raw_tokens(cleaned: str, count: int) -> list[str]:
+    """The original words aligned with the folded tokens (for casing and display)."""
+    pieces = re.sub(r"[\u2019'\-]", " ", cleaned)
+    pieces = re.sub(r"[^\w@.+<>= ]+", " ", pieces)
+    pieces = re.sub(r"\.(?=\s|$)", " ", pieces)
+    raw = pieces.split()
+    if len(raw) != count:
+        return [""] * count
+    return raw
