@@ -45,8 +45,8 @@ def message(text: str, *, aad: str = ALICE_AAD, locale: str = "en-US",
 
 
 def card_action(verb: str, data: dict[str, Any] | None = None, *, aad: str = ALICE_AAD,
-                locale: str = "en-US") -> dict[str, Any]:
-    activity = message("", aad=aad, locale=locale, expect_replies=False)
+                locale: str = "en-US", tenant: str = ALICE_TENANT) -> dict[str, Any]:
+    activity = message("", aad=aad, locale=locale, tenant=tenant, expect_replies=False)
     activity.update(type="invoke", name="adaptiveCard/action", text=None, value={
         "action": {"type": "Action.Execute", "verb": verb, "data": data or {}},
         "trigger": "manual",

@@ -1,0 +1,158 @@
+"""Questions over HTTP (expectReplies) give the same answer as `ask`, and list cards page
+through Action.Execute re-running the query on the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from bot.app import create_app
+from bot.inprocess import InProcessAdapter, ask, message_activity
+from bot.partner_bot import PartnerBot
+from bot.services import BotServices
+from bot.settings import load_settings
+from services.db.engine import Database
+from tests.support import activities as A
+
+CLAIRE_AAD = "9888c69f-850f-5e5b-acd2-c8fdf8762ab4"  # admin, Alpha Distribution
+CLAIRE_TENANT = "d752334c-2297-5126-a591-b69bc422f0d5"
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+async def client(aiohttp_client: Any, demo_db: Database) -> Any:
+    settings = load_settings(DATABASE_URL=demo_db.url, BOT_ID="")
+    return await aiohttp_client(create_app(settings, database=demo_db))
+
+
+def claire(text: str, locale: str = "en-US") -> dict[str, Any]:
+    activity = A.message(text, aad=CLAIRE_AAD, tenant=CLAIRE_TENANT, locale=locale)
+    activity["localTimestamp"] = "2026-11-23T10:00:00+01:00"
+    return activity
+
+
+async def post_card(client: Any, activity: dict[str, Any]) -> dict[str, Any]:
+    resp = await client.post("/api/messages", json=activity)
+    assert resp.status == 200
+    body = await resp.json()
+    if "activities" in body:
+        (card,) = A.cards_of(body)
+        return card
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    return dict(body["value"])
+
+
+def table_rows(card: dict[str, Any]) -> list[list[str]]:
+    table = next(e for e in card["body"] if e["type"] == "Table")
+    return [[c["items"][0]["text"] for c in row["cells"]] for row in table["rows"]]
+
+
+def actions_of(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]]
+
+
+async def test_ask_and_http_give_the_same_card(client: Any, demo_db: Database) -> None:
+    services = BotServices.create(load_settings(DATABASE_URL=demo_db.url), demo_db)
+    reply = await ask(PartnerBot(services), InProcessAdapter(), message_activity(
+        CLAIRE_AAD, CLAIRE_TENANT, "which clients expire this month", "en-US", TODAY))
+    assert reply is not None
+    http_card = await post_card(client, claire("which clients expire this month"))
+    assert http_card == reply.card
+    names = [row[0] for row in table_rows(http_card)[1:]]
+    assert {i["name"] for i in reply.answer["items"]} == {n.replace("\\", "") for n in names}
+    assert reply.answer["total"] == 6
+
+
+async def test_distributor_list_shows_the_partner_column_and_pages(client: Any) -> None:
+    card = await post_card(client, claire("show my customers"))
+    rows = table_rows(card)
+    assert rows[0][:2] == ["Name", "Partner"]
+    assert len(rows) == 1 + 10
+    partners = {r[1] for r in rows[1:]}
+    assert partners <= {"Contoso Partners", "Fabrikam IT", "Litware Services"}
+    assert "1–10 of 18" in json.dumps(card, ensure_ascii=False)
+    (next_action,) = actions_of(card)
+    assert next_action["type"] == "Action.Execute" and next_action["verb"] == "list_page"
+
+    invoke = A.card_action("list_page", next_action["data"], aad=CLAIRE_AAD,
+                           tenant=CLAIRE_TENANT)
+    page2 = await post_card(client, invoke)
+    rows2 = table_rows(page2)
+    assert len(rows2) == 1 + 8
+    assert not {r[0] for r in rows[1:]} & {r[0] for r in rows2[1:]}
+    assert [a["title"] for a in actions_of(page2)] == ["Previous"]
+
+
+async def test_a_forged_page_action_cannot_widen_the_scope(client: Any) -> None:
+    """Filters in card data are only query parameters: the server applies the scope."""
+    data = {"intent": "list", "kind": "customer", "offset": 0,
+            "filters": {"parent": "p-northwind"}}  # a sibling distributor's partner
+    invoke = A.card_action("list_page", data, aad=CLAIRE_AAD, tenant=CLAIRE_TENANT)
+    card = await post_card(client, invoke)
+    text = json.dumps(card, ensure_ascii=False)
+    assert "couldn't find" in text
+    for leaked in ("Stockholm", "Malmö", "Uppsala", "Lulea", "Göteborg"):
+        assert leaked not in text
+
+
+@pytest.mark.parametrize("data", [
+    {"kind": "customer", "offset": "x"},
+    {"kind": "galaxy", "offset": 0},
+    {"kind": "customer", "offset": 0, "filters": {"from": "2026-13-01", "to": "x"}},
+    {"kind": "customer", "offset": 0, "filters": {"licenses_gt": "many"}},
+    {"kind": "customer", "offset": 0, "filters": []},
+])
+async def test_malformed_page_data_is_answered(client: Any, data: dict[str, Any]) -> None:
+    invoke = A.card_action("list_page", data, aad=CLAIRE_AAD, tenant=CLAIRE_TENANT)
+    card = await post_card(client, invoke)
+    assert "no longer valid" in json.dumps(card)
+
+
+async def test_row_click_shows_the_organization(client: Any) -> None:
+    invoke = A.card_action("show_org", {"org": "c-cafe-lumiere"})
+    card = await post_card(client, invoke)
+    text = json.dumps(card, ensure_ascii=False)
+    assert "Café Lumière" in text and "CoreSuite Professional" in text
+
+
+async def test_row_click_outside_scope_is_not_found(client: Any) -> None:
+    card = await post_card(client, A.card_action("show_org", {"org": "c-ghent-logistics"}))
+    text = json.dumps(card, ensure_ascii=False)
+    assert "couldn't find" in text and "Ghent" not in text
+
+
+@pytest.mark.parametrize(("text", "locale", "expected"), [
+    ("list partners", "en-US", "Partners are visible to distributor and provider operators"),
+    ("liste des partenaires", "fr-FR", "Les partenaires sont visibles"),
+])
+async def test_refusals_name_the_right(client: Any, text: str, locale: str,
+                                       expected: str) -> None:
+    card = await post_card(client, A.message(text, locale=locale))
+    assert expected in json.dumps(card, ensure_ascii=False)
+
+
+async def test_count_card_has_a_headline_and_chart(client: Any) -> None:
+    card = await post_card(client, claire("how many customers expire between January and "
+                                          "March 2027"))
+    kinds = [e["type"] for e in card["body"]]
+    assert "Chart.VerticalBar" in kinds
+    assert any(e.get("text") == "5" for e in card["body"])
+
+
+async def test_total_card_has_licenses_per_sku(client: Any) -> None:
+    card = await post_card(client, claire("nombre total de licences", "fr-FR"))
+    assert any(e.get("text") == "9\u202f745" or e.get("text", "").replace("\xa0", " ")
+               in {"9 745", "9\u202f745"} for e in card["body"])
+    assert "Chart.HorizontalBar" in [e["type"] for e in card["body"]]
+
+
+async def test_every_reply_card_is_small(client: Any) -> None:
+    for text in ("show my customers", "expired customers", "who are the operators",
+                 "when does Boulangerie Dupont expire", "how many customers do I have",
+                 "total licenses", "what can I see", "who is my account manager"):
+        card = await post_card(client, claire(text))
+        assert card["version"] == "1.5"
+        assert len(json.dumps(card).encode()) < 40 * 1024, text
