@@ -93,6 +93,20 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo_data(_settings: Settings, args: argparse.Namespace) -> int:
+    from services.network.generate import generate_network, largest_distributor
+
+    if args.customers < 0:
+        _err("--customers must be 0 or more")
+        return EXIT_USAGE
+    doc = generate_network(args.customers, seed=args.seed)
+    Path(args.out).write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    _out(f"wrote {args.out}: {len(doc['organizations'])} organizations, "
+         f"{len(doc['subscriptions'])} subscriptions, {len(doc['operators'])} operators; "
+         f"largest distributor: {largest_distributor(doc)}")
+    return 0
+
+
 async def ensure_schema(db: Database, settings: Settings) -> None:
     """The embedded SQLite database is migrated automatically; a shared PostgreSQL is
     migrated by `partnerbot db upgrade` only (one deliberate step for all instances)."""
@@ -175,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
                          "(FILE or - for stdout).")
     exp.add_argument("file", metavar="FILE")
     exp.set_defaults(func=cmd_export)
+
+    demo = sub.add_parser("demo-data", help="generate a large, realistic demo network",
+                          description="Write a deterministic partner-network/1 document with "
+                          "N customers (distributors, partners, subscriptions, operators).")
+    demo.add_argument("--customers", type=int, required=True, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.add_argument("out", metavar="OUT.json")
+    demo.set_defaults(func=cmd_demo_data)
 
     add_ask_parser(sub)
     return parser

@@ -19,7 +19,8 @@ from services.db.migrate import head_revision
 from tests.conftest import DEMO_FILE
 from tests.support import activities as A
 
-COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["import"], ["export"]]
+COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["import"], ["export"], ["ask"],
+            ["demo-data"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "partnerbot")
@@ -124,3 +125,40 @@ def test_serve_demo_answers_over_http(tmp_path: Path) -> None:
         output = proc.communicate(timeout=10)[0]
     assert "demo network loaded" in output
     assert "local mode" in output
+
+
+def test_demo_data_then_import(sqlite_env: Path, tmp_path: Path, capsys: Any) -> None:
+    out = tmp_path / "big.json"
+    assert main(["demo-data", "--customers", "300", "--seed", "7", str(out)]) == 0
+    assert "largest distributor" in capsys.readouterr().out
+    doc = json.loads(out.read_text("utf-8"))
+    assert sum(o["kind"] == "customer" for o in doc["organizations"]) == 300
+    assert main(["import", str(out)]) == 0
+    assert "organizations: " in capsys.readouterr().out
+    assert main(["demo-data", "--customers", "300", "--seed", "7", str(tmp_path / "b.json")]) == 0
+    assert (tmp_path / "b.json").read_text("utf-8") == out.read_text("utf-8")
+
+
+def test_ask_json_and_unknown_operator(sqlite_env: Path, capsys: Any) -> None:
+    assert main(["import", str(DEMO_FILE)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--as", "alice.durand@contoso.example", "--now", "2026-11-23",
+                 "--json", "how many licenses does Café Lumière have"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"intent": "org_licenses", "value": 40}
+    assert main(["ask", "--as", "nobody@contoso.example", "help"]) == 2
+    assert "no active operator" in capsys.readouterr().err
+
+
+def test_ask_batch(sqlite_env: Path, tmp_path: Path, capsys: Any) -> None:
+    assert main(["import", str(DEMO_FILE)]) == 0
+    capsys.readouterr()
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps(q) for q in [
+        {"as": "alice.durand@contoso.example", "now": "2026-11-23", "q": "expired customers"},
+        {"as": "bruno.petit@contoso.example", "locale": "fr", "now": "2026-11-23",
+         "q": "liste des opérateurs"},
+    ]) + "\n", "utf-8")
+    assert main(["ask", "--batch", str(batch)]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert [i["id"] for i in first["items"]] == ["c-greenleaf-bio"]
+    assert second["error"] == "forbidden"
