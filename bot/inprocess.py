@@ -62,10 +62,12 @@ def message_activity(aad_object_id: str, tenant_id: str | None, text: str, local
     )
 
 
-async def ask(bot: PartnerBot, adapter: InProcessAdapter, activity: Activity) -> Reply | None:
-    """One turn; the reply the bot built (None if the turn failed: see the log)."""
+async def ask(bot: PartnerBot, adapter: InProcessAdapter, activity: Activity, *,
+              full_answer: bool = True) -> Reply | None:
+    """One turn; the reply the bot built (None if the turn failed: see the log).
+    FULL_ANSWER: list answers carry every item (the `ask` contract), not just one page."""
     context = TurnContext(adapter, activity)
-    context.turn_state[FULL_ANSWER] = True
+    context.turn_state[FULL_ANSWER] = full_answer
     await adapter.run_pipeline(context, bot.on_turn)
     reply: Reply | None = context.turn_state.get(REPLY)
     return reply
