@@ -117,14 +117,18 @@ class Scope:
     def visible_kinds(self) -> list[str]:
         return [KIND_OF_PAGE[p] for p in self.pages if p in KIND_OF_PAGE]
 
-    def restrict(self, stmt: S, org_id_column: Any) -> S:
-        """Join STMT so only organizations strictly below the operator's one remain."""
+    def restrict(self, stmt: S, org_id_column: Any, kind: str | None = None) -> S:
+        """Join STMT so only organizations strictly below the operator's one remain
+        (of KIND only, when given: one index range)."""
         tree = aliased(OrgClosure)
-        return stmt.join(tree, and_(
-            tree.descendant_id == org_id_column,
+        condition = and_(
             tree.ancestor_id == self.organization_id,
             tree.depth > 0,
-        ))
+            tree.descendant_id == org_id_column,
+        )
+        if kind is not None:
+            condition = and_(condition, tree.descendant_kind == kind)
+        return stmt.join(tree, condition)
 
     def visible_ids(self) -> Select[Any]:
         """A subquery of the organization ids this operator may see."""

@@ -65,26 +65,26 @@ class StateStore:
     async def _write_one(self, session: AsyncSession, key: str, change: Change) -> str:
         etag = _new_etag()
         conditional = change.expected_etag not in (None, ANY)
-        stmt = update(BotStateRecord).where(BotStateRecord.key == key)
-        if conditional:
-            stmt = stmt.where(BotStateRecord.etag == change.expected_etag)
-        result = await session.execute(stmt.values(etag=etag, data=change.data))
-        if result.rowcount:  # type: ignore[attr-defined]
-            return etag
-        exists = (await session.execute(
-            select(BotStateRecord.etag).where(BotStateRecord.key == key))).first()
-        if exists is not None:
-            raise StateConflict(f"state {key!r} changed since it was read")
-        try:
-            async with session.begin_nested():
-                await session.execute(insert(BotStateRecord).values(
-                    key=key, etag=etag, data=change.data))
-        except IntegrityError:
+        for _attempt in range(3):
+            stmt = update(BotStateRecord).where(BotStateRecord.key == key)
             if conditional:
-                raise StateConflict(f"state {key!r} was created concurrently") from None
-            await session.execute(update(BotStateRecord).where(BotStateRecord.key == key)
-                                  .values(etag=etag, data=change.data))
-        return etag
+                stmt = stmt.where(BotStateRecord.etag == change.expected_etag)
+            result = await session.execute(stmt.values(etag=etag, data=change.data))
+            if result.rowcount:  # type: ignore[attr-defined]
+                return etag
+            if conditional and (await session.execute(
+                    select(BotStateRecord.etag).where(BotStateRecord.key == key))).first():
+                raise StateConflict(f"state {key!r} changed since it was read")
+            try:
+                async with session.begin_nested():
+                    await session.execute(insert(BotStateRecord).values(
+                        key=key, etag=etag, data=change.data))
+                return etag
+            except IntegrityError:
+                if conditional:
+                    raise StateConflict(f"state {key!r} was created concurrently") from None
+                # another instance created it first: last writer wins, update it
+        raise StateConflict(f"state {key!r} kept changing under concurrent writers")
 
     async def delete(self, keys: Iterable[str]) -> None:
         wanted = list(keys)

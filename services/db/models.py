@@ -118,8 +118,14 @@ class OrgClosure(Base):
         String(64), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
     )
     depth: Mapped[int] = mapped_column(Integer)
+    # The descendant's kind, so "customers below X" is one index range.
+    descendant_kind: Mapped[str] = mapped_column(String(16))
 
-    __table_args__ = (Index("ix_org_closure_descendant", "descendant_id"),)
+    __table_args__ = (
+        Index("ix_org_closure_descendant", "descendant_id"),
+        Index("ix_org_closure_ancestor_kind", "ancestor_id", "descendant_kind", "depth",
+              "descendant_id"),
+    )
 
 
 class Sku(Base):

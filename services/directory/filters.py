@@ -70,5 +70,6 @@ def conditions(kind: str, filters: Filters, today: dt.date) -> list[ColumnElemen
         out.append(Organization.onboarding.in_(ONBOARDING[filters.onboarding]))
     if filters.parent:
         out.append(Organization.id.in_(select(OrgClosure.descendant_id).where(
-            OrgClosure.ancestor_id == filters.parent, OrgClosure.depth > 0)))
+            OrgClosure.ancestor_id == filters.parent, OrgClosure.descendant_kind == kind,
+            OrgClosure.depth > 0)))
     return out

@@ -49,7 +49,7 @@ class Directory:
 
     def _matching(self, scope: Scope, kind: str, filters: Filters,
                   today: dt.date) -> Select[Any]:
-        stmt = scope.restrict(select(Organization.id), Organization.id)
+        stmt = scope.restrict(select(Organization.id), Organization.id, kind)
         return stmt.where(*F.conditions(kind, filters, today))
 
     async def _check(self, session: AsyncSession, scope: Scope, kind: str,

@@ -102,10 +102,10 @@ class NetworkImporter:
         orgs = sorted(net.organizations, key=lambda o: (KIND_RANK[o.kind], o.id))
         org_rows = [{"id": o.id, "name": o.name, "kind": o.kind, "parent_id": o.parent,
                      **o.values} for o in orgs]
-        before = dict((await session.execute(
-            select(Organization.id, Organization.parent_id))).tuples().all())
+        before = {r.id: (r.parent_id, r.kind) for r in (await session.execute(
+            select(Organization.id, Organization.parent_id, Organization.kind))).all()}
         await _upsert(session, Organization, "id", org_rows, result.organizations)
-        moved = {o.id for o in orgs if o.id not in before or before[o.id] != o.parent}
+        moved = {o.id for o in orgs if before.get(o.id) != (o.parent, o.kind)}
         if moved:
             await rebuild_closure(session, moved)
 
@@ -159,8 +159,10 @@ async def _upsert(
 
 async def rebuild_closure(session: AsyncSession, changed: set[str]) -> None:
     """Recompute the closure rows of CHANGED organizations and everything below them."""
-    parents = dict((await session.execute(
-        select(Organization.id, Organization.parent_id))).tuples().all())
+    rows = (await session.execute(
+        select(Organization.id, Organization.parent_id, Organization.kind))).all()
+    parents = {r.id: r.parent_id for r in rows}
+    kinds = {r.id: r.kind for r in rows}
     children: dict[str, list[str]] = {}
     for oid, pid in parents.items():
         if pid is not None:
@@ -177,16 +179,17 @@ async def rebuild_closure(session: AsyncSession, changed: set[str]) -> None:
     for i in range(0, len(ids), CHUNK):
         await session.execute(delete(OrgClosure).where(
             OrgClosure.descendant_id.in_(ids[i : i + CHUNK])))
-    rows: list[dict[str, Any]] = []
+    closure: list[dict[str, Any]] = []
     for oid in ids:
         cur: str | None = oid
         depth, seen = 0, set()
         while cur is not None and cur not in seen:
             seen.add(cur)
-            rows.append({"ancestor_id": cur, "descendant_id": oid, "depth": depth})
+            closure.append({"ancestor_id": cur, "descendant_id": oid, "depth": depth,
+                            "descendant_kind": kinds[oid]})
             cur = parents.get(cur)
             depth += 1
-    for part in _chunks(rows):
+    for part in _chunks(closure):
         await session.execute(insert(OrgClosure), part)
 
 

@@ -60,6 +60,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "expired": (
         "expired", "lapsed", "expirees", "echus", "echues", "already expired", "deja expires",
+        "ont expire", "sont expires", "sont expire", "sont expirees", "have expired",
+        "has expired", "have lapsed", "has lapsed",
         "no longer active", "inactive", "inactifs", "inactives", "plus actifs", "plus actives",
         "churned", "perdus", "out of contract", "hors contrat",
     ),
@@ -69,7 +71,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "not": (
         "not", "non", "pas", "never", "jamais", "no", "without", "sans", "aren t", "isn t",
-        "yet to be", "not yet", "pas encore", "still not", "toujours pas",
+        "yet to be", "not yet", "pas encore", "still not", "toujours pas", "haven t", "hasn t",
+        "weren t", "wasn t", "don t", "doesn t", "didn t", "have not", "has not", "n ont pas",
+        "ne sont pas", "n est pas", "n a pas",
     ),
     "pending": (
         "waiting for activation", "pending activation", "awaiting activation",

@@ -14,6 +14,8 @@ from services.understanding import lexicon
 from services.understanding.dates import (
     CUE_WORDS,
     DATE_WORDS,
+    DAY_UNITS,
+    MONTH_UNITS,
     MONTHS,
     DateMatch,
     find_date_range,
@@ -94,6 +96,9 @@ def _threshold(tokens: list[str], language: str) -> tuple[int | None, int | None
             if number is None:
                 continue
             value, size = number
+            after = tokens[i + n + size] if i + n + size < len(tokens) else ""
+            if after in DAY_UNITS or after in MONTH_UNITS:  # "within 30 days" is a date
+                continue
             if concept == "more_than":
                 gt = value
             elif concept == "at_least":
@@ -157,7 +162,9 @@ def _leftover_name(parsed: _Parsed, positions: Sequence[int], where: dict[str, l
     after_of = any(p - 1 in where.get("of", []) or p - 1 in where.get("when", [])
                    for p in positions)
     capitalized = any(p > 0 and parsed.raw[p][:1].isupper() for p in positions)
-    if not (after_of or capitalized):
+    possessive = any(p + 1 < len(parsed.tokens) and parsed.tokens[p + 1] == "s"
+                     for p in positions)
+    if not (after_of or capitalized or possessive):
         return None
     start, end = min(positions), max(positions) + 1
     return " ".join(parsed.raw[start:end])
@@ -185,10 +192,10 @@ async def parse(text: str, language: str, today: dt.date,
     leftover = [i for i, t in enumerate(work) if t != PLACEHOLDER and t not in words
                 and not t.isdigit() and not EMAIL.match(t)]
 
-    date: DateMatch | None = find_date_range(work, today, language, cleaned)
+    gt, lt, threshold_positions = _threshold(work, language)
+    dated = [PLACEHOLDER if i in threshold_positions else t for i, t in enumerate(work)]
+    date: DateMatch | None = find_date_range(dated, today, language, cleaned)
     date_positions = set(range(date.start, date.end)) if date else set()
-    numeric = [PLACEHOLDER if i in date_positions else t for i, t in enumerate(work)]
-    gt, lt, threshold_positions = _threshold(numeric, language)
     concepts, where = _tag([PLACEHOLDER if i in date_positions else t
                             for i, t in enumerate(work)])
     leftover = [i for i in leftover if i not in date_positions | threshold_positions]
@@ -257,9 +264,7 @@ def _kind_order(tokens: Sequence[str], where: dict[str, list[int]]) -> list[str 
 def _french_adjective_expired(tokens: Sequence[str], where: dict[str, list[int]]) -> bool:
     """'clients expirés' folds to 'clients expires': a kind followed by 'expires'."""
     kinds = {p for k in KINDS for p in where.get(k, [])}
-    return any(t == "expires" and i - 1 in kinds and (i + 1 >= len(tokens) or tokens[i + 1]
-                                                      in {"?", PLACEHOLDER})
-               for i, t in enumerate(tokens))
+    return any(t == "expires" and i - 1 in kinds for i, t in enumerate(tokens))
 
 
 def _raw_tokens(cleaned: str, count: int) -> list[str]:

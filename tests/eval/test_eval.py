@@ -1,7 +1,10 @@
-"""The development evaluation (SPEC section 5), all of it, through the real bot turn."""
+"""Evaluations (SPEC section 5) through the real bot turn: the development set, and an
+independently written paraphrase set whose answers an independent oracle computed
+(tests/eval/oracle.py, checked against every dev expectation)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -28,8 +31,6 @@ def asker(demo_db: Database) -> Asker:
 
 
 async def run_all(asker: Asker, questions: list[dict[str, Any]]) -> list[str]:
-    import datetime as dt
-
     wrong = []
     for q in questions:
         answer = await asker.answer(q["as"], q["q"], q.get("locale", "en"),
@@ -45,3 +46,17 @@ async def test_dev_evaluation_is_all_right(asker: Asker) -> None:
     assert len(questions) == 62
     wrong = await run_all(asker, questions)
     assert not wrong, "\n".join(wrong)
+
+
+async def test_paraphrases_are_all_right(asker: Asker) -> None:
+    questions = load("questions.paraphrases.jsonl")
+    assert len(questions) >= 150
+    wrong = await run_all(asker, questions)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_oracle_reproduces_the_dev_expectations() -> None:
+    from tests.eval.make_paraphrases import DEV_FILE, check_dev
+    from tests.eval.oracle import Oracle
+
+    assert check_dev(Oracle.load(), DEV_FILE) == 62
