@@ -45,7 +45,7 @@ MONTHS: dict[str, int] = {
     "novembre": 11, "december": 12, "dec": 12, "decembre": 12,
 }
 # Month words that are also ordinary words: only months next to a cue or a year.
-AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jun", "dec", "sep", "mars", "jan", "oct", "nov"})
+AMBIGUOUS_MONTHS = frozenset({"may", "mar"})
 MONTH_CUES = frozenset(
     {
         "in", "en", "of", "du", "during", "pendant", "for", "by", "until", "between", "entre",

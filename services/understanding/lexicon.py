@@ -26,7 +26,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "operator", "operators", "operateur", "operateurs", "operatrice", "operatrices",
         "who has access", "who have access", "qui a acces", "qui ont acces", "users",
         "utilisateurs", "members", "membres", "team members", "people with access",
-        "personnes ayant acces",
+        "personnes ayant acces", "has access", "have access", "with access", "can access",
+        "access to the bot", "access to this bot", "can use this bot", "use this bot",
+        "can use the bot", "use the bot", "ont acces", "a acces", "ayant acces",
+        "peut utiliser", "peuvent utiliser", "utiliser le bot", "utiliser ce bot", "logins",
+        "accounts with access",
     ),
     "license": (
         "license", "licenses", "licence", "licences", "seat", "seats", "siege", "sieges",
@@ -35,7 +39,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "sku": (
         "sku", "skus", "product", "products", "produit", "produits", "plan", "plans", "offer",
         "offers", "offre", "offres", "subscriptions", "subscription", "abonnement", "abonnements",
-        "modules", "module", "solutions", "editions",
+        "modules", "module", "solutions", "editions", "subs", "subscribed to", "subscribed",
+        "abonne a", "abonnes a", "souscrit a",
     ),
     # question shapes
     "count": (
@@ -57,11 +62,17 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "up for renewal", "due for renewal", "renouvellement", "renouvellements", "a renouveler",
         "ending", "end", "ends", "finissent", "se terminent", "arrivent a echeance",
         "arrive a echeance", "echeance", "echeances", "lapse", "lapsing", "run out", "runs out",
+        "expiries", "arrivant a echeance", "arrivant", "renewing", "up for renew", "due",
+        "renouvelle", "renouvellent", "se termine", "terminent", "prennent fin", "prend fin",
     ),
     "expired": (
         "expired", "lapsed", "expirees", "echus", "echues", "already expired", "deja expires",
         "ont expire", "sont expires", "sont expire", "sont expirees", "have expired",
-        "has expired", "have lapsed", "has lapsed",
+        "has expired", "have lapsed", "has lapsed", "no active subs", "no active sub",
+        "no active subscription", "no active subscriptions", "without an active subscription",
+        "without active subscriptions", "without active subscription", "sans abonnement actif",
+        "aucun abonnement actif", "plus d abonnement actif", "plus aucun abonnement actif",
+        "no active licenses", "no active licences", "nothing active",
         "no longer active", "inactive", "inactifs", "inactives", "plus actifs", "plus actives",
         "churned", "perdus", "out of contract", "hors contrat",
     ),
@@ -80,6 +91,17 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "activation pending", "invited", "invites", "invitees", "en attente d activation",
         "en attente", "pending", "waiting", "awaiting", "activation en attente",
     ),
+    "need_onboarding": (
+        "need onboarding", "needs onboarding", "still need onboarding", "to be onboarded",
+        "yet to onboard", "still to onboard", "need to be onboarded", "needing onboarding",
+        "a integrer", "reste a integrer", "restent a integrer", "encore a integrer",
+        "not onboarded", "non onboardes", "pas onboardes",
+    ),
+    "accepted_invitation": (
+        "accepte l invitation", "accepte leur invitation", "accepted the invitation",
+        "accepted the invite", "accepted their invitation", "accepted their invite",
+        "accepted the invitations",
+    ),
     "not_invited": (
         "not invited", "never invited", "uninvited", "pas invites", "jamais invites",
         "non invites", "without invitation", "sans invitation",
@@ -93,7 +115,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "more_than": (
         "more than", "over", "above", "greater than", "exceeding", "plus de", "plus que",
         "superieur a", "au dessus de", "au dela de", "bigger than", "larger than", "higher than",
-        "exceed", "exceeds", ">",
+        "exceed", "exceeds", ">", "depassent", "depasse", "depassant", "more then", "+ de",
     ),
     "at_least": ("at least", "minimum", "au moins", "min", ">="),
     "less_than": (
@@ -108,7 +130,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "has": (
         "have", "has", "having", "with", "using", "use", "uses", "bought", "buy", "own", "owns",
         "subscribed to", "avec", "ont", "a", "possedent", "possede", "utilisent", "utilise",
-        "achete", "ont achete", "souscrit", "running", "on",
+        "achete", "ont achete", "souscrit", "running", "on", "equipes de", "equipe de",
+        "equipped with", "w", "sous",
     ),
     "help": (
         "help", "aide", "aidez moi", "what can i ask", "what can you do", "que puis je demander",
@@ -151,6 +174,16 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 }
 
 # Words that carry no meaning for intent or entities (both languages).
+EXTRA_FILLERS = """
+avons avez ai as sommes etes suis ont fait faire got get gets getting
+sit sits sitting am was were has have had having doing go goes going
+give gives them they we our ours your yours their theirs mine also too
+really actually exactly like such here where else other others another every each both
+either neither via per thx ok okay hey quick quickly asap presently combien actuel
+actuelle actuels actuelles chez leur leurs ceux celles cela ca avoir etre peux peut
+pouvez pourrais pourriez voudrais aimerais besoin need needs want wanted know savoir dire show
+"""
+
 STOPWORDS = frozenset(
     [
         "a", "an", "the", "is", "are", "do", "does", "did", "be", "been", "being", "to", "in",
@@ -164,6 +197,7 @@ STOPWORDS = frozenset(
         "seulement", "already", "deja", "still", "encore", "about", "concernant", "quels",
         "quelles", "yet",
     ]
+    + EXTRA_FILLERS.split()
 )
 
 # Closed classes for dates (dates.py) and numbers (numbers.py) are in those modules;

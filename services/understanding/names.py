@@ -97,6 +97,9 @@ def _score(span: Sequence[str], name: Sequence[str], code: Sequence[str]) -> flo
     score = fuzz.ratio(text, full)
     if code:
         score = max(score, fuzz.ratio(text, " ".join(code)))
+    if len(span) == len(name) and len(span) > 1 and all(
+            len(a) >= 3 and b.startswith(a) for a, b in zip(span, name, strict=True)):
+        score = max(score, 88.0)  # "coresuite pro" for "CoreSuite Professional"
     if len(span) < len(name) and len(text) >= 4:
         # a distinctive part of the name: "Northwind" for "Northwind Solutions"
         for k in range(len(name) - len(span) + 1):

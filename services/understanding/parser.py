@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from services.understanding import lexicon
 from services.understanding.dates import (
@@ -33,7 +34,6 @@ KINDS = ("customer", "partner", "distributor")
 KIND_RANK = {"provider": 0, "distributor": 1, "partner": 2, "customer": 3}
 PLACEHOLDER = "\u2022"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
-TYPO_SCORE = 80.0
 
 
 @cache
@@ -57,11 +57,25 @@ class _Parsed:
 
 
 def _correct(token: str) -> str:
+    """An ordinary word with a typo -> the vocabulary word (one edit for short words,
+    two for long ones; transpositions count as one edit)."""
     words, choices = _vocabulary()
     if token in words or len(token) < 4 or not token.isalpha():
         return token
-    found = process.extractOne(token, choices, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
-    return found[0] if found else token
+    edits = 1 if len(token) <= 6 else 2
+    found = process.extract(token, choices, scorer=DamerauLevenshtein.distance,
+                            score_cutoff=edits, limit=10)
+    if not found:
+        return token
+    letters = sorted(token)
+    best = min(found, key=lambda f: (f[1], sorted(f[0]) != letters, abs(len(f[0]) - len(token)),
+                                     -fuzz.ratio(token, f[0]), f[0]))
+    return str(best[0])
+
+
+def _name_like(parsed: _Parsed, i: int) -> bool:
+    """Capitalized mid-sentence: a name, never a typo to correct."""
+    return i > 0 and parsed.raw[i][:1].isupper() and not parsed.raw[i].isupper()
 
 
 def _tag(tokens: Sequence[str]) -> tuple[frozenset[str], dict[str, list[int]]]:
@@ -92,6 +106,8 @@ def _threshold(tokens: list[str], language: str) -> tuple[int | None, int | None
             n = len(phrase)
             if tuple(tokens[i:i + n]) != phrase or i + n >= len(tokens):
                 continue
+            if tokens[i + n] in {"the", "les", "des", "de", "d"} and i + n + 1 < len(tokens):
+                n += 1  # "dépassent les 400 licences"
             number = parse_number(tokens, i + n, language)
             if number is None:
                 continue
@@ -128,8 +144,10 @@ def _onboarding(tokens: Sequence[str], concepts: frozenset[str],
                 where: dict[str, list[int]]) -> str | None:
     if "not_invited" in concepts:
         return "not_invited"
-    if "pending" in concepts:
+    if "pending" in concepts or ("accepted_invitation" in concepts and "not" in concepts):
         return "invited"
+    if "need_onboarding" in concepts:
+        return "not_onboarded"
     if "onboarded" in concepts or "onboard" in concepts:
         negated = "not" in concepts and any(
             p - k >= 0 for p in where.get("onboarded", []) + where.get("onboard", [])
@@ -154,17 +172,21 @@ def _pick_names(matches: list[NameMatch], n_tokens: int) -> list[NameMatch]:
 
 
 def _leftover_name(parsed: _Parsed, positions: Sequence[int], where: dict[str, list[int]],
-                   ) -> str | None:
+                   lenient: bool) -> str | None:
     """Words that look like an organization name yet match nothing visible: after
-    'of/de', or capitalized mid-sentence."""
+    'of/de', next to a kind ('tailspin customers'), possessive, capitalized mid-sentence,
+    or (LENIENT: a one-organization question) any word that is not vocabulary."""
+    positions = [p for p in positions if len(parsed.tokens[p]) >= 3]
     if not positions:
         return None
+    kinds = {p for k in KINDS for p in where.get(k, [])}
+    next_to_kind = any(p - 1 in kinds or p + 1 in kinds for p in positions)
     after_of = any(p - 1 in where.get("of", []) or p - 1 in where.get("when", [])
                    for p in positions)
     capitalized = any(p > 0 and parsed.raw[p][:1].isupper() for p in positions)
     possessive = any(p + 1 < len(parsed.tokens) and parsed.tokens[p + 1] == "s"
                      for p in positions)
-    if not (after_of or capitalized or possessive):
+    if not (after_of or capitalized or possessive or next_to_kind or lenient):
         return None
     start, end = min(positions), max(positions) + 1
     return " ".join(parsed.raw[start:end])
@@ -188,7 +210,8 @@ async def parse(text: str, language: str, today: dt.date,
         for k in range(m.start, m.end):
             parsed.consumed[k] = True
 
-    work = [PLACEHOLDER if parsed.consumed[i] else _correct(t) for i, t in enumerate(tokens)]
+    work = [PLACEHOLDER if parsed.consumed[i] else t if _name_like(parsed, i) else _correct(t)
+            for i, t in enumerate(tokens)]
     leftover = [i for i, t in enumerate(work) if t != PLACEHOLDER and t not in words
                 and not t.isdigit() and not EMAIL.match(t)]
 
@@ -233,7 +256,8 @@ async def parse(text: str, language: str, today: dt.date,
     unknown_name = None
     if subject is None and parent is None and intent not in {
             Intent.HELP, Intent.FAQ, Intent.OPERATORS}:
-        unknown_name = _leftover_name(parsed, leftover, where)
+        lenient = kind is None and bool({"license", "sku", "when", "expire"} & concepts)
+        unknown_name = _leftover_name(parsed, leftover, where, lenient)
         if unknown_name and (intent == Intent.UNKNOWN or kind is None):
             intent = _org_intent(concepts)  # "when does <a name we do not know> expire"
     if intent in {Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL} and kind is None:
@@ -272,6 +296,7 @@ def _raw_tokens(cleaned: str, count: int) -> list[str]:
     pieces = re.sub(r"[\u2019'\-]", " ", cleaned)
     pieces = re.sub(r"[^\w@.+<>= ]+", " ", pieces)
     pieces = re.sub(r"\.(?=\s|$)", " ", pieces)
+    pieces = re.sub(r"([<>]=?)", r" \1 ", pieces)
     raw = pieces.split()
     if len(raw) != count:
         return [""] * count

@@ -9,6 +9,7 @@ _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w@.+<>= ]+")
+_COMPARATORS = re.compile(r"([<>]=?)")
 _DOTS = re.compile(r"\.(?=\s|$)")
 
 
@@ -25,4 +26,5 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     no_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
     no_accents = no_accents.replace("\u2019", " ").replace("'", " ").replace("-", " ")
+    no_accents = _COMPARATORS.sub(r" \1 ", no_accents)
     return _SPACES.sub(" ", _DOTS.sub(" ", _PUNCT.sub(" ", no_accents))).strip()

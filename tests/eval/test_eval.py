@@ -48,9 +48,11 @@ async def test_dev_evaluation_is_all_right(asker: Asker) -> None:
     assert not wrong, "\n".join(wrong)
 
 
-async def test_paraphrases_are_all_right(asker: Asker) -> None:
-    questions = load("questions.paraphrases.jsonl")
-    assert len(questions) >= 150
+@pytest.mark.parametrize(("name", "size"), [("questions.paraphrases.jsonl", 164),
+                                            ("questions.holdout.jsonl", 123)])
+async def test_paraphrase_sets_are_all_right(asker: Asker, name: str, size: int) -> None:
+    questions = load(name)
+    assert len(questions) == size
     wrong = await run_all(asker, questions)
     assert not wrong, "\n".join(wrong)
 
