@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -23,6 +25,7 @@ from bot.services import BotServices
 from bot.settings import Settings
 from bot.storage import SqlStorage
 from services.db.engine import Database
+from services.understanding import recognizers
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +80,18 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
+async def _warm_up(services: BotServices) -> None:
+    """Load the language models and the name index in the background at start-up, so the
+    first questions do not pay for them."""
+    try:
+        await asyncio.to_thread(recognizers.warm_up)
+        await services.names.warm()
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # noqa: BLE001 - warming is an optimization; turns load lazily
+        logger.warning("warm-up failed; models and names load on first use", exc_info=True)
+
+
 def create_app(settings: Settings, database: Database | None = None) -> web.Application:
     """Build the bot's web application. DATABASE, when given, is owned by the caller;
     otherwise the app opens one from the settings and closes it at shutdown."""
@@ -94,10 +109,14 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
         app[BOT] = bot
         adapter = create_adapter(settings)
         app[MESSAGES] = messages_handler(settings, adapter, bot)
+        warming = asyncio.create_task(_warm_up(services))
         if settings.local_mode:
             logger.warning("BOT_ID is empty: local mode, inbound authentication is OFF; "
                            "use only on this machine (Agents Playground)")
         yield
+        warming.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await warming
         if database is None:
             await db.dispose()
 

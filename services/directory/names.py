@@ -11,6 +11,7 @@ from services.db.meta import network_version
 from services.db.models import Organization, OrgClosure, Sku
 from services.scope import PAGE_OF_KIND, Scope
 from services.understanding.names import Named, NameIndexCache, NameMatch
+from services.understanding.parser import NameResolver as ScopedResolver
 
 
 class NameResolver:
@@ -28,6 +29,12 @@ class NameResolver:
         return [Named(o.id, o.name, o.kind) for o in orgs] + [
             Named(s.code, s.name, "sku") for s in skus]
 
+    async def warm(self) -> None:
+        """Build the index now (at start-up) rather than in a user's turn."""
+        async with self._sessions() as session:
+            version = await network_version(session)
+        await self._cache.get(version, self._load)
+
     async def resolve(self, scope: Scope, tokens: Sequence[str],
                       anchors: Sequence[int]) -> list[NameMatch]:
         async with self._sessions() as session:
@@ -44,7 +51,9 @@ class NameResolver:
         return [m for m in matches if m.item.kind == "sku" or (
             m.item.id in visible and scope.can_view(PAGE_OF_KIND[m.item.kind]))]
 
-    def bind(self, scope: Scope):  # type: ignore[no-untyped-def]
+    def bind(self, scope: Scope) -> ScopedResolver:
+        """The resolver understanding calls for this operator's questions."""
+
         async def resolve(tokens: Sequence[str], anchors: Sequence[int]) -> list[NameMatch]:
             return await self.resolve(scope, tokens, anchors)
         return resolve

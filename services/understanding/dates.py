@@ -2,8 +2,8 @@
 
 A declarative grammar covers the forms the Partner App defines exactly (this / next /
 last month, this year, today, next N days, a month with or without a year, between
-two months); Microsoft's recognizers-text DateTime model reads the rest (explicit
-dates, "before March 2027", "this week" ...). Every range is inclusive calendar dates."""
+two months, a day, before / until / after); Microsoft's recognizers-text DateTime model
+(recognizers.py) reads the rest. Every range is inclusive calendar dates."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import calendar
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 from services.understanding.numbers import parse_number
 
@@ -414,54 +412,6 @@ def match_grammar(tokens: Sequence[str], today: dt.date, language: str) -> DateM
     return None
 
 
-@cache
-def _datetime_model(language: str) -> Any:
-    from recognizers_date_time import DateTimeRecognizer
-    from recognizers_text import Culture
-
-    culture = Culture.French if language == "fr" else Culture.English
-    return DateTimeRecognizer(culture).get_datetime_model()
-
-
-def _iso(value: Any) -> dt.date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def match_recognizers(text: str, today: dt.date, language: str) -> DateRange | None:
-    """Microsoft.Recognizers DateTime V2 for what the grammar does not cover."""
-    reference = dt.datetime(today.year, today.month, today.day, 12)
-    try:
-        results = _datetime_model(language).parse(text, reference)
-    except Exception:  # noqa: BLE001 - the recognizer fails on odd input; no date then
-        return None
-    for result in results:
-        values = (result.resolution or {}).get("values") or []
-        if not values:
-            continue
-        value = values[-1]  # the future reading when ambiguous
-        kind = result.type_name
-        if kind.endswith(".date"):
-            day = _iso(value.get("value"))
-            if day:
-                return DateRange(day, day)
-        if kind.endswith(".daterange"):
-            start, end = _iso(value.get("start")), _iso(value.get("end"))
-            if start and end:  # the recognizer's end is exclusive
-                last = end - dt.timedelta(days=1)
-                return DateRange(start, max(start, last))
-            if end and not start:  # "before March 2027": from today until then
-                last = end - dt.timedelta(days=1)
-                return DateRange(min(today, last), last)
-            if start and not end:  # "after March 2027"
-                return DateRange(start, FAR_FUTURE)
-    return None
-
-
 def find_date_range(
     tokens: Sequence[str], today: dt.date, language: str, raw_text: str
 ) -> DateMatch | None:
@@ -470,6 +420,8 @@ def find_date_range(
         return found
     if not any((t in DATE_WORDS and t not in AMBIGUOUS_MONTHS) or _year(t) for t in tokens):
         return None
+    from services.understanding.recognizers import match_recognizers
+
     rng = match_recognizers(raw_text, today, language)
     if rng is None and language == "fr":
         rng = match_recognizers(raw_text, today, "en")

@@ -50,7 +50,7 @@ def parse_digits(tokens: list[str], i: int) -> tuple[int, int] | None:
 
 
 @cache
-def _number_model(language: str) -> Any:
+def number_model(language: str) -> Any:
     from recognizers_number import NumberRecognizer
     from recognizers_text import Culture
 
@@ -69,7 +69,7 @@ def parse_words(tokens: list[str], i: int, language: str) -> tuple[int, int] | N
     if j - i == 1 and tokens[i] in SMALL:
         return SMALL[tokens[i]], 1
     for lang in (language, "en" if language == "fr" else "fr"):
-        results = _number_model(lang).parse(phrase)
+        results = number_model(lang).parse(phrase)
         if results:
             try:
                 value = float(results[0].resolution["value"])
