@@ -71,10 +71,6 @@ class PartnerBot(TeamsActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         text = strip_mentions(turn_context.activity.text or "")
-        if not text:
-            value = turn_context.activity.value
-            if isinstance(value, dict) and isinstance(value.get("verb"), str):
-                text = value["verb"]  # Action.Submit from an older client
         reply = await self.answer(turn_context, text)
         turn_context.turn_state[REPLY] = reply
         await turn_context.send_activity(card_activity(reply.card))

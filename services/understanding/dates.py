@@ -173,7 +173,8 @@ PHRASES: dict[str, Builder] = {}
 for _forms, _builder in (
     (
         (
-            "this month", "current month", "ce mois", "ce mois ci", "mois en cours", "du mois",
+            "this month", "current month", "ce mois", "this mo", "ce mois ci", "mois en cours",
+            "du mois",
             "cette fin de mois", "end of the month", "end of month", "fin du mois", "fin de mois",
             "this mo", "within the month",
         ),
@@ -181,14 +182,16 @@ for _forms, _builder in (
     ),
     (
         (
-            "next month", "coming month", "following month", "le mois prochain", "mois prochain",
+            "next month", "coming month", "following month", "next mo", "next mth",
+            "le mois prochain", "mois prochain",
             "mois suivant", "le mois suivant", "the month after",
         ),
         _month_offset(1),
     ),
     (
         (
-            "last month", "previous month", "past month", "le mois dernier", "mois dernier",
+            "last month", "previous month", "past month", "last mo", "last mth",
+            "le mois dernier", "mois dernier",
             "mois precedent", "le mois precedent", "le mois passe", "mois passe",
         ),
         _month_offset(-1),

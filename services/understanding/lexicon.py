@@ -10,8 +10,13 @@ from collections.abc import Iterable
 
 CONCEPTS: dict[str, tuple[str, ...]] = {
     # what the question is about
+    "product": (
+        "partner app", "partner portal", "partner app bot", "the bot", "this bot", "the app",
+        "partner app in teams",
+    ),
     "customer": (
-        "customer", "customers", "client", "clients", "tenant", "tenants", "clientes", "cliente",
+        "custs", "cust", "accts", "acct", "clts", "customer", "customers", "client", "clients",
+        "tenant", "tenants", "clientes", "cliente",
         "locataire", "locataires", "end customers", "clients finaux", "accounts", "comptes",
     ),
     "partner": (
@@ -24,6 +29,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "operator": (
         "operator", "operators", "operateur", "operateurs", "operatrice", "operatrices",
+        "bot access", "with bot access", "access to the partner app", "acces au bot",
         "who has access", "who have access", "qui a acces", "qui ont acces", "users",
         "utilisateurs", "members", "membres", "team members", "people with access",
         "personnes ayant acces", "has access", "have access", "with access", "can access",
@@ -131,6 +137,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "have", "has", "having", "with", "using", "use", "uses", "bought", "buy", "own", "owns",
         "subscribed to", "avec", "ont", "a", "possedent", "possede", "utilisent", "utilise",
         "achete", "ont achete", "souscrit", "running", "on", "equipes de", "equipe de",
+        "disposent de", "dispose de", "disposant de", "beneficient de",
         "equipped with", "w", "sous",
     ),
     "help": (
@@ -175,13 +182,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 
 # Words that carry no meaning for intent or entities (both languages).
 EXTRA_FILLERS = """
-avons avez ai as sommes etes suis ont fait faire got get gets getting
-sit sits sitting am was were has have had having doing go goes going
-give gives them they we our ours your yours their theirs mine also too
-really actually exactly like such here where else other others another every each both
-either neither via per thx ok okay hey quick quickly asap presently combien actuel
-actuelle actuels actuelles chez leur leurs ceux celles cela ca avoir etre peux peut
-pouvez pourrais pourriez voudrais aimerais besoin need needs want wanted know savoir dire show
+avons avez ai as sommes etes suis ont fait faire got get gets getting sit sits sitting am
+was were has have had having doing go goes going give gives them they we our ours your
+yours their theirs mine also too really actually exactly like such here where else other
+others another every each both either neither via per thx ok okay hey quick quickly asap
+presently combien actuel actuelle actuels actuelles chez leur leurs ceux celles cela ca
+avoir etre peux peut pouvez pourrais pourriez voudrais aimerais besoin need needs want
+wanted know savoir dire show full complete entire whole roster overview summary apercu tout
+toute toutes complete prep prepping ahead meeting deck board summit review
 """
 
 STOPWORDS = frozenset(

@@ -97,6 +97,8 @@ def _score(span: Sequence[str], name: Sequence[str], code: Sequence[str]) -> flo
     score = fuzz.ratio(text, full)
     if code:
         score = max(score, fuzz.ratio(text, " ".join(code)))
+    if code and len(code) > 1 and tuple(span) == tuple(code[1:]) and len(text) >= 3:
+        score = max(score, 84.0)  # "pro" for CS-PRO, "audit" for CV-AUDIT
     if len(span) == len(name) and len(span) > 1 and all(
             len(a) >= 3 and b.startswith(a) for a, b in zip(span, name, strict=True)):
         score = max(score, 88.0)  # "coresuite pro" for "CoreSuite Professional"

@@ -11,6 +11,7 @@ from typing import Any
 
 _DIGITS = re.compile(r"^\d{1,9}$")
 _GROUP = re.compile(r"^\d{3}$")
+_THOUSANDS = re.compile(r"^(\d{1,6})(?:[.,](\d{1,3}))?k$")
 _SEPARATED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 
 NUMBER_WORDS = frozenset(
@@ -20,7 +21,8 @@ NUMBER_WORDS = frozenset(
         "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
         "hundred", "thousand", "un", "une", "deux", "trois", "quatre", "cinq", "six", "sept",
         "huit", "neuf", "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt",
-        "trente", "quarante", "cinquante", "soixante", "cent", "cents", "mille",
+        "trente", "quarante", "cinquante", "soixante", "septante", "huitante", "octante",
+        "nonante", "cent", "cents", "mille",
     ]
 )
 
@@ -29,7 +31,8 @@ SMALL: dict[str, int] = {
     "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "ninety": 90, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4,
     "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "vingt": 20,
-    "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+    "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "septante": 70, "huitante": 80,
+    "octante": 80, "nonante": 90,
 }
 
 
@@ -37,6 +40,10 @@ def parse_digits(tokens: list[str], i: int) -> tuple[int, int] | None:
     """A number written with digits at tokens[i]: (value, tokens used). '1 000' and
     '1,000' are one thousand."""
     tok = tokens[i]
+    kilo = _THOUSANDS.match(tok)
+    if kilo:  # "2k", "1.5k"
+        whole, frac = kilo.group(1), kilo.group(2) or ""
+        return int(whole) * 1000 + (int(frac.ljust(3, "0")) if frac else 0), 1
     if _SEPARATED.match(tok):
         return int(re.sub(r"[.,]", "", tok)), 1
     if not _DIGITS.match(tok):

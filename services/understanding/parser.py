@@ -31,6 +31,8 @@ from services.understanding.text import fold, strip_mentions
 NameResolver = Callable[[Sequence[str], Sequence[int]], Awaitable[list[NameMatch]]]
 
 KINDS = ("customer", "partner", "distributor")
+EXPIRY_WORDS = frozenset({"expire", "expirent", "expiring", "expiration", "echeance",
+                          "renouvellement", "renouvellements", "renewal", "renewals"})
 KIND_RANK = {"provider": 0, "distributor": 1, "partner": 2, "customer": 3}
 PLACEHOLDER = "\u2022"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
@@ -45,6 +47,13 @@ def _vocabulary() -> tuple[frozenset[str], list[str]]:
 
 
 @cache
+def _concept_words() -> frozenset[str]:
+    """Words that carry meaning in questions (not fillers)."""
+    return frozenset(w for forms in lexicon.CONCEPTS.values() for f in forms
+                     for w in f.split())
+
+
+@cache
 def _concept_phrases() -> dict[str, list[tuple[str, ...]]]:
     return lexicon.phrases_by_concept()
 
@@ -54,6 +63,7 @@ class _Parsed:
     tokens: list[str]
     raw: list[str]
     consumed: list[bool]
+    boundaries: frozenset[int] = frozenset()  # token i ends a clause (, : ; ? !)
 
 
 def _correct(token: str) -> str:
@@ -171,25 +181,48 @@ def _pick_names(matches: list[NameMatch], n_tokens: int) -> list[NameMatch]:
     return chosen
 
 
+VERB_ENDING = re.compile(r"(ent|ant|ons|ez|er|ait|aient|ing|ed)$")
+NAME_INTRO = frozenset({"of", "de", "du", "des", "d", "chez", "under", "sous", "for", "pour"})
+
+
+def _runs(positions: Sequence[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for p in sorted(positions):
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
+
+
 def _leftover_name(parsed: _Parsed, positions: Sequence[int], where: dict[str, list[int]],
                    lenient: bool) -> str | None:
-    """Words that look like an organization name yet match nothing visible: after
-    'of/de', next to a kind ('tailspin customers'), possessive, capitalized mid-sentence,
-    or (LENIENT: a one-organization question) any word that is not vocabulary."""
-    positions = [p for p in positions if len(parsed.tokens[p]) >= 3]
-    if not positions:
-        return None
+    """Words that must be an organization name yet match nothing the operator may see.
+
+    Decided from the sentence's structure only, never from what exists elsewhere (an
+    out-of-scope name must read exactly like an unknown one): right after 'of / de /
+    chez', possessive ('Tailspin's'), just before a kind ('Tailspin customers'), or,
+    in a one-organization question (LENIENT), any word that is not vocabulary."""
+    tokens = parsed.tokens
     kinds = {p for k in KINDS for p in where.get(k, [])}
-    next_to_kind = any(p - 1 in kinds or p + 1 in kinds for p in positions)
-    after_of = any(p - 1 in where.get("of", []) or p - 1 in where.get("when", [])
-                   for p in positions)
-    capitalized = any(p > 0 and parsed.raw[p][:1].isupper() for p in positions)
-    possessive = any(p + 1 < len(parsed.tokens) and parsed.tokens[p + 1] == "s"
-                     for p in positions)
-    if not (after_of or capitalized or possessive or next_to_kind or lenient):
-        return None
-    start, end = min(positions), max(positions) + 1
-    return " ".join(parsed.raw[start:end])
+    fallback = None
+    for run in _runs([p for p in positions if len(tokens[p]) >= 3]):
+        first, last = run[0], run[-1]
+        text = " ".join(parsed.raw[first:last + 1]) or " ".join(tokens[first:last + 1])
+        joined_before = first - 1 not in parsed.boundaries
+        joined_after = last not in parsed.boundaries
+        structural = (
+            (first > 0 and joined_before and tokens[first - 1] in NAME_INTRO)
+            or (last + 1 < len(tokens) and tokens[last + 1] == "s")
+            or (joined_after and last + 1 in kinds)
+            or (joined_before and first - 1 in kinds and not VERB_ENDING.search(tokens[first]))
+        )
+        if structural:
+            return text
+        acronym = all(parsed.raw[p].isupper() for p in run if parsed.raw[p])
+        if lenient and not acronym and fallback is None:
+            fallback = text
+    return fallback
 
 
 async def parse(text: str, language: str, today: dt.date,
@@ -197,7 +230,7 @@ async def parse(text: str, language: str, today: dt.date,
     cleaned = strip_mentions(text)
     folded = fold(cleaned).split()
     raw = _raw_tokens(cleaned, len(folded))
-    parsed = _Parsed(list(folded), raw, [False] * len(folded))
+    parsed = _Parsed(list(folded), raw, [False] * len(folded), _clause_ends(cleaned))
     words, _ = _vocabulary()
     tokens = parsed.tokens
 
@@ -217,7 +250,7 @@ async def parse(text: str, language: str, today: dt.date,
 
     gt, lt, threshold_positions = _threshold(work, language)
     dated = [PLACEHOLDER if i in threshold_positions else t for i, t in enumerate(work)]
-    date: DateMatch | None = find_date_range(dated, today, language, cleaned)
+    date = _expiry_date(dated, tokens, today, language, cleaned)
     date_positions = set(range(date.start, date.end)) if date else set()
     concepts, where = _tag([PLACEHOLDER if i in date_positions else t
                             for i, t in enumerate(work)])
@@ -238,7 +271,7 @@ async def parse(text: str, language: str, today: dt.date,
             subject = org
 
     lapsed = date is None and subject is None and (
-        "expired" in concepts or _french_adjective_expired(work, where))
+        "expired" in concepts or _participle_expired(work, where))
     onboarding = _onboarding(work, concepts, where)
     filters = Filters(
         expiry=date.range if date else None, lapsed=lapsed,
@@ -281,14 +314,64 @@ def _org_intent(concepts: frozenset[str]) -> str:
 
 
 def _kind_order(tokens: Sequence[str], where: dict[str, list[int]]) -> list[str | None]:
-    first = sorted((min(where[k]), k) for k in KINDS if k in where)
+    """Kinds in order of appearance, ignoring the product's name ('the partner app')."""
+    product = set(where.get("product", []))
+    first = sorted((min(positions), k) for k in KINDS
+                   if (positions := [p for p in where.get(k, []) if p not in product]))
     return [k for _pos, k in first]
 
 
-def _french_adjective_expired(tokens: Sequence[str], where: dict[str, list[int]]) -> bool:
-    """'clients expirés' folds to 'clients expires': a kind followed by 'expires'."""
+def _expiry_date(tokens: list[str], original: Sequence[str], today: dt.date, language: str,
+                 raw: str) -> DateMatch | None:
+    """The date range the question filters on; a date that only dates something else
+    ('pour le comité de demain', "for tomorrow's meeting") is skipped."""
+    for _ in range(3):
+        found = find_date_range(tokens, today, language, raw)
+        if found is None:
+            return None
+        before = tokens[found.start - 1] if found.start > 0 else ""
+        owner = original[found.start - 2] if found.start > 1 else ""
+        after = tokens[found.end] if found.end < len(tokens) else ""
+        following = tokens[found.end + 1] if found.end + 1 < len(tokens) else ""
+        dates_a_noun = before in {"de", "du", "d"} and owner not in _concept_words()
+        possessive = after == "s" and following not in _concept_words()
+        if not dates_a_noun and not possessive:
+            return found
+        tokens = [PLACEHOLDER if found.start <= i < found.end else t
+                  for i, t in enumerate(tokens)]
+    return None
+
+
+AUXILIARIES = frozenset({"sont", "est", "ont", "are", "is", "were", "was", "have", "has",
+                         "etaient", "etait"})
+PARTICIPLES = frozenset({"expires", "expire", "expired", "expirees", "expiree"})
+
+
+def _participle_expired(tokens: Sequence[str], where: dict[str, list[int]]) -> bool:
+    """'clients expirés' (folded 'clients expires'), 'clients sont actuellement expirés',
+    'customers that are expired': an expired state, not an expiry date."""
     kinds = {p for k in KINDS for p in where.get(k, [])}
-    return any(t == "expires" and i - 1 in kinds for i, t in enumerate(tokens))
+    for i, tok in enumerate(tokens):
+        if tok not in PARTICIPLES:
+            continue
+        if tok == "expires" and i - 1 in kinds:
+            return True
+        if any(tokens[k] in AUXILIARIES for k in range(max(0, i - 3), i)):
+            return True
+    return False
+
+
+_CLAUSE = re.compile(r"[,:;!?\u2013\u2014]")
+
+
+def _clause_ends(cleaned: str) -> frozenset[int]:
+    """Indices of the tokens that end a clause, so 'the QBR: customers' does not read as
+    'QBR customers'."""
+    ends, count = set(), 0
+    for segment in _CLAUSE.split(cleaned):
+        count += len(fold(segment).split())
+        ends.add(count - 1)
+    return frozenset(ends)
 
 
 def _raw_tokens(cleaned: str, count: int) -> list[str]:

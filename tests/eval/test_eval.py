@@ -49,7 +49,8 @@ async def test_dev_evaluation_is_all_right(asker: Asker) -> None:
 
 
 @pytest.mark.parametrize(("name", "size"), [("questions.paraphrases.jsonl", 164),
-                                            ("questions.holdout.jsonl", 123)])
+                                            ("questions.holdout.jsonl", 123),
+                                            ("questions.blind.jsonl", 90)])
 async def test_paraphrase_sets_are_all_right(asker: Asker, name: str, size: int) -> None:
     questions = load(name)
     assert len(questions) == size
