@@ -4,7 +4,6 @@ filters in SQL; results are plain dataclasses (views.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -194,14 +193,3 @@ class Directory:
             org = await session.get(Organization, scope.organization_id)
         assert org is not None
         return AccountManager(org.name, org.account_manager_name, org.account_manager_email)
-
-    async def expiries_by_month(self, scope: Scope, kind: str, filters: Filters,
-                                today: dt.date, months: int = 12) -> list[Breakdown]:
-        """Matching organizations' subscriptions expiring per month, for a chart."""
-        async with self._sessions() as session:
-            ids = self._matching(scope, kind, filters, today)
-            end = today + dt.timedelta(days=31 * months)
-            dates = (await session.execute(select(S.expires_on).where(
-                S.organization_id.in_(ids), S.expires_on.between(today, end)))).scalars()
-            per_month = Counter(d.strftime("%Y-%m") for d in dates)
-        return [Breakdown(m, n) for m, n in sorted(per_month.items())]
