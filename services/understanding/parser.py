@@ -256,17 +256,14 @@ async def parse(text: str, language: str, today: dt.date,
                             for i, t in enumerate(work)])
     leftover = [i for i in leftover if i not in date_positions | threshold_positions]
 
-    kind = next((k for k in _kind_order(work, where) if k), None)
+    kind = next(iter(_kind_order(where)), None)
     org = next((m for m in names if m.item.kind != "sku"), None)
     sku = next((m for m in names if m.item.kind == "sku"), None)
 
     parent = subject = None
     if org is not None:
         if kind is not None and KIND_RANK.get(org.item.kind, 9) < KIND_RANK[kind]:
-            parent = org
-        elif kind is not None and org.item.kind == kind and "of" in concepts:
-            parent = None
-            subject = org
+            parent = org  # "customers of Fabrikam"
         else:
             subject = org
 
@@ -313,7 +310,7 @@ def _org_intent(concepts: frozenset[str]) -> str:
     return Intent.ORG_DETAILS
 
 
-def _kind_order(tokens: Sequence[str], where: dict[str, list[int]]) -> list[str | None]:
+def _kind_order(where: dict[str, list[int]]) -> list[str]:
     """Kinds in order of appearance, ignoring the product's name ('the partner app')."""
     product = set(where.get("product", []))
     first = sorted((min(positions), k) for k in KINDS
