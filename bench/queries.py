@@ -97,7 +97,9 @@ async def main() -> None:
 
     n_customers = sum(1 for o in doc["organizations"] if o["kind"] == "customer")
     print(f"network: {n_customers} customers, {len(doc['subscriptions'])} subscriptions; "
-          f"largest distributor {distributor}; import {import_s:.1f}s; db={args.db}")
+          f"largest distributor {distributor}; "
+          f"import {'already loaded' if import_s != import_s else f'{import_s:.1f}s'}; "
+          f"db={args.db}")
     for name, values in results.items():
         print(f"  {name:24} {summary_ms(values)}")
     key = results["expiring_this_month"]
