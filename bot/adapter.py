@@ -15,8 +15,9 @@ from botframework.connector.auth import ChannelValidation
 from bot import auth_keys
 from bot.partner_bot import card_activity
 from bot.settings import Settings
-from bot.turnlog import CID, TurnLogMiddleware
+from bot.turnlog import CID, DedupMiddleware, TurnLogMiddleware
 from cards.notices import error_card
+from services.dedup import ActivityLedger
 from services.i18n import messages
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class _AuthConfig:
     APP_TENANTID: str  # noqa: N815
 
 
-def create_adapter(settings: Settings) -> CloudAdapter:
+def create_adapter(settings: Settings, ledger: ActivityLedger) -> CloudAdapter:
     auth_keys.install()
     if settings.bot_openid_metadata_url:
         # Channel tokens are checked against these keys (tests: a local issuer).
@@ -45,6 +46,7 @@ def create_adapter(settings: Settings) -> CloudAdapter:
     )
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
     adapter.use(TurnLogMiddleware())
+    adapter.use(DedupMiddleware(ledger))
     adapter.on_turn_error = on_turn_error
     return adapter
 

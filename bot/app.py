@@ -25,6 +25,7 @@ from bot.services import BotServices
 from bot.settings import Settings
 from bot.storage import SqlStorage
 from services.db.engine import Database
+from services.dedup import ActivityLedger
 from services.understanding import recognizers
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
         app[STORAGE] = SqlStorage(services.state)
         bot = PartnerBot(services)
         app[BOT] = bot
-        adapter = create_adapter(settings)
+        adapter = create_adapter(settings, ActivityLedger(db.sessions))
         app[MESSAGES] = messages_handler(settings, adapter, bot)
         warming = asyncio.create_task(_warm_up(services))
         if settings.local_mode:

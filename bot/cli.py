@@ -149,6 +149,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"host": args.host})
     if args.port:
         settings = settings.model_copy(update={"port": args.port})
+    problem = settings.bind_problem()
+    if problem:
+        _err(f"Invalid setting {problem}")
+        return EXIT_USAGE
     configure_logging(settings.log_level)
     note = asyncio.run(_prepare_serve(settings, args.demo))
     if note:

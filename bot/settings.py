@@ -15,6 +15,9 @@ class BotType(StrEnum):
     USER_ASSIGNED_MSI = "UserAssignedMSI"
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 class SettingsError(Exception):
     """A setting has a bad value; the message names the variable."""
 
@@ -39,6 +42,9 @@ class Settings(BaseSettings):
     # OpenID metadata of the Bot Framework channel tokens; only changed by tests
     # (a local issuer) or sovereign clouds.
     bot_openid_metadata_url: str = Field(default="", alias="BOT_OPENID_METADATA_URL")
+    # Local mode has no inbound authentication: binding it to a public address needs
+    # this explicit opt-in (e.g. a dev container whose port is forwarded).
+    allow_public_local_mode: bool = Field(default=False, alias="ALLOW_PUBLIC_LOCAL_MODE")
 
     @field_validator("log_level")
     @classmethod
@@ -64,8 +70,20 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         return value.rstrip("/")
 
+    def bind_problem(self) -> str | None:
+        """Why this bind address is refused, if it is (local mode on a public address)."""
+        if self.local_mode and self.bind_host not in LOOPBACK \
+                and not self.allow_public_local_mode:
+            return (f"HOST={self.bind_host} with BOT_ID empty would expose an "
+                    "unauthenticated bot; set BOT_ID, bind to 127.0.0.1, or set "
+                    "ALLOW_PUBLIC_LOCAL_MODE=true")
+        return None
+
     @model_validator(mode="after")
     def _bot_identity(self) -> Settings:
+        problem = self.bind_problem()
+        if problem:
+            raise ValueError(problem)
         if not self.bot_id:
             return self
         if self.bot_type is not BotType.MULTI_TENANT and not self.bot_tenant_id:

@@ -11,7 +11,10 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 
-from botbuilder.core import Middleware, TurnContext
+from botbuilder.core import InvokeResponse, Middleware, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+
+from services.dedup import ActivityLedger
 
 logger = logging.getLogger("partnerbot.turn")
 
@@ -52,3 +55,25 @@ class CorrelationFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.cid = correlation_id.get()
         return True
+
+
+class DedupMiddleware(Middleware):
+    """A re-sent message or card action (same id, same conversation) runs once."""
+
+    def __init__(self, ledger: ActivityLedger) -> None:
+        self._ledger = ledger
+
+    async def on_turn(
+        self, context: TurnContext, logic: Callable[[], Awaitable[None]]
+    ) -> None:
+        activity = context.activity
+        conversation = activity.conversation.id if activity.conversation else None
+        if activity.type in {"message", "invoke"} and activity.id and conversation \
+                and not await self._ledger.first_time(conversation, activity.id):
+            logger.info("duplicate activity %s ignored (a retry)", activity.id[:64])
+            context.turn_state[INTENT] = "duplicate"
+            if activity.type == "invoke":  # acknowledged; the card stays as it is
+                await context.send_activity(Activity(
+                    type=ActivityTypes.invoke_response, value=InvokeResponse(status=200)))
+            return
+        await logic()

@@ -253,6 +253,17 @@ class AuditEvent(Base):
     created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, index=True)
 
 
+class ProcessedActivity(Base):
+    """Activities already handled, so a retry from Teams (same id, same conversation) is
+    processed once, whichever instance receives it."""
+
+    __tablename__ = "processed_activities"
+
+    conversation_id: Mapped[str] = mapped_column(String(512), primary_key=True)
+    activity_id: Mapped[str] = mapped_column(String(256), primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, index=True)
+
+
 class AppMeta(Base):
     """Small process-wide facts, e.g. the network version that caches key on."""
 
@@ -288,6 +299,7 @@ __all__ = [
     "OperatorStatus",
     "OrgClosure",
     "OrgKind",
+    "ProcessedActivity",
     "Organization",
     "RequestStatus",
     "Role",

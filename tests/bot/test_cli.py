@@ -162,3 +162,13 @@ def test_ask_batch(sqlite_env: Path, tmp_path: Path, capsys: Any) -> None:
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert [i["id"] for i in first["items"]] == ["c-greenleaf-bio"]
     assert second["error"] == "forbidden"
+
+
+def test_local_mode_refuses_a_public_bind(sqlite_env: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: Any) -> None:
+    monkeypatch.delenv("BOT_ID", raising=False)
+    assert main(["serve", "--host", "0.0.0.0"]) == 2
+    assert "ALLOW_PUBLIC_LOCAL_MODE" in capsys.readouterr().err
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    assert main(["db", "upgrade"]) == 2
+    assert "HOST=0.0.0.0" in capsys.readouterr().err

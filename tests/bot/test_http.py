@@ -177,3 +177,21 @@ async def test_metrics(client: Any) -> None:
     await client.get("/healthz")
     body = await (await client.get("/metrics")).text()
     assert 'partnerbot_http_requests_total{route="/healthz",status="200"}' in body
+
+
+async def test_a_retried_activity_is_answered_once(client: Any) -> None:
+    activity = A.message("help")
+    first = await post(client, activity)
+    second = await post(client, activity)
+    assert first[0] == 200 and len(A.cards_of(first[1])) == 1
+    assert second[0] == 200 and A.cards_of(second[1]) == []
+    other = dict(activity, id="another-id")
+    assert len(A.cards_of((await post(client, other))[1])) == 1
+
+
+async def test_a_retried_card_action_runs_once(client: Any) -> None:
+    action = A.card_action("help")
+    first = await client.post("/api/messages", json=action)
+    second = await client.post("/api/messages", json=action)
+    assert first.status == 200 and (await first.json())["statusCode"] == 200
+    assert second.status == 200

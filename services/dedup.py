@@ -1,0 +1,39 @@
+"""Each incoming activity is processed once: Teams re-sends an activity it got no answer
+for within 15 s, possibly to another instance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.db.models import ProcessedActivity
+
+KEEP = dt.timedelta(days=1)
+PRUNE_EVERY = 500
+
+
+class ActivityLedger:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._since_prune = 0
+
+    async def first_time(self, conversation_id: str, activity_id: str) -> bool:
+        """True the first time this (conversation, activity) is seen, False for a retry."""
+        now = dt.datetime.now(dt.UTC)
+        try:
+            async with self._sessions() as session, session.begin():
+                await session.execute(insert(ProcessedActivity).values(
+                    conversation_id=conversation_id[:512], activity_id=activity_id[:256],
+                    received_at=now))
+        except IntegrityError:
+            return False
+        self._since_prune += 1
+        if self._since_prune >= PRUNE_EVERY:
+            self._since_prune = 0
+            async with self._sessions() as session, session.begin():
+                await session.execute(delete(ProcessedActivity).where(
+                    ProcessedActivity.received_at < now - KEEP))
+        return True
