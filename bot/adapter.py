@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from botbuilder.core import TurnContext
+from botbuilder.core import Storage, TurnContext
+from botbuilder.core.teams import TeamsSSOTokenExchangeMiddleware
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
@@ -13,10 +14,10 @@ from botbuilder.integration.aiohttp import (
 from botframework.connector.auth import ChannelValidation
 
 from bot import auth_keys
-from bot.partner_bot import card_activity
 from bot.settings import Settings
 from bot.turnlog import CID, DedupMiddleware, TurnLogMiddleware
 from cards.notices import error_card
+from dialogs.common import card_activity
 from services.dedup import ActivityLedger
 from services.i18n import messages
 
@@ -33,7 +34,8 @@ class _AuthConfig:
     APP_TENANTID: str  # noqa: N815
 
 
-def create_adapter(settings: Settings, ledger: ActivityLedger) -> CloudAdapter:
+def create_adapter(settings: Settings, ledger: ActivityLedger,
+                   storage: Storage) -> CloudAdapter:
     auth_keys.install()
     if settings.bot_openid_metadata_url:
         # Channel tokens are checked against these keys (tests: a local issuer).
@@ -47,6 +49,9 @@ def create_adapter(settings: Settings, ledger: ActivityLedger) -> CloudAdapter:
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
     adapter.use(TurnLogMiddleware())
     adapter.use(DedupMiddleware(ledger))
+    if settings.sso:
+        # Several Teams clients of one user exchange the same token: only one proceeds.
+        adapter.use(TeamsSSOTokenExchangeMiddleware(storage, settings.oauth_connection_name))
     adapter.on_turn_error = on_turn_error
     return adapter
 

@@ -105,10 +105,11 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
         db = database or Database(settings.database_url)
         services = BotServices.create(settings, db)
         app[SERVICES] = services
-        app[STORAGE] = SqlStorage(services.state)
-        bot = PartnerBot(services)
+        storage = SqlStorage(services.state)
+        app[STORAGE] = storage
+        bot = PartnerBot(services, storage)
         app[BOT] = bot
-        adapter = create_adapter(settings, ActivityLedger(db.sessions))
+        adapter = create_adapter(settings, ActivityLedger(db.sessions), storage)
         app[MESSAGES] = messages_handler(settings, adapter, bot)
         warming = asyncio.create_task(_warm_up(services))
         if settings.local_mode:

@@ -10,22 +10,10 @@ import logging
 
 from botbuilder.core import TurnContext
 
+from dialogs.common import activity_tenant
 from services.scope import Scope, ScopeService
 
 logger = logging.getLogger(__name__)
-
-
-def activity_tenant(context: TurnContext) -> str | None:
-    activity = context.activity
-    conv = activity.conversation
-    if conv is not None and getattr(conv, "tenant_id", None):
-        return str(conv.tenant_id)
-    data = activity.channel_data
-    if isinstance(data, dict):
-        tenant = data.get("tenant")
-        if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
-            return tenant["id"]
-    return None
 
 
 async def resolve_operator(context: TurnContext, scopes: ScopeService) -> Scope | None:

@@ -8,9 +8,17 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core import (
+    ConversationState,
+    InvokeResponse,
+    MemoryStorage,
+    Storage,
+    TurnContext,
+)
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.dialogs import DialogSet, DialogTurnStatus
+from botbuilder.schema import ChannelAccount
+from botframework.connector.auth import UserTokenClient
 
 from bot.context import Reply, Request
 from bot.identity import resolve_operator
@@ -19,20 +27,18 @@ from bot.services import BotServices
 from bot.turnlog import INTENT, OPERATOR
 from cards.help import welcome_card
 from cards.notices import not_operator_card, notice_card
+from dialogs.common import card_activity
+from dialogs.sign_in import SIGN_IN, SignInDialog
 from services.i18n import messages
 from services.scope import Scope
 from services.understanding import Intent, Query, parse
-from services.understanding.text import strip_mentions
+from services.understanding.text import fold, strip_mentions
 
 logger = logging.getLogger(__name__)
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 REPLY = "partnerbot.reply"
 FULL_ANSWER = "partnerbot.full_answer"  # `ask`: list answers with every item
-
-
-def card_activity(card: dict[str, Any]) -> Activity:
-    return MessageFactory.attachment(CardFactory.adaptive_card(card))
 
 
 def turn_date(context: TurnContext) -> dt.date:
@@ -45,19 +51,35 @@ def turn_date(context: TurnContext) -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+SIGN_OUT = frozenset({"sign out", "signout", "log out", "logout", "deconnexion",
+                      "se deconnecter", "deconnecte moi", "deconnecter"})
+
+
 class PartnerBot(TeamsActivityHandler):
-    def __init__(self, services: BotServices) -> None:
+    """Identity, then a handler per question or card verb. With Teams SSO configured, an
+    operator is who the SSO token says (SignInDialog); otherwise (local mode) who the
+    activity's aadObjectId says."""
+
+    def __init__(self, services: BotServices, storage: Storage | None = None) -> None:
         self._services = services
+        self._state = ConversationState(storage or MemoryStorage())
+        self._dialog_state = self._state.create_property("dialog_state")
 
     async def _operator(self, context: TurnContext) -> Scope | None:
-        scope = await resolve_operator(context, self._services.scopes)
+        identity = self._services.identity
+        if identity is not None:
+            sender = context.activity.from_property
+            scope = await identity.current(getattr(sender, "aad_object_id", None))
+        else:
+            scope = await resolve_operator(context, self._services.scopes)
         context.turn_state[OPERATOR] = scope.operator_id if scope else "none"
         return scope
 
-    async def answer(self, context: TurnContext, text: str) -> Reply:
+    async def answer(self, context: TurnContext, text: str,
+                     scope: Scope | None = None) -> Reply:
         """Run TEXT as a question from this turn's sender and return the reply."""
         tr = messages(context.activity.locale)
-        scope = await self._operator(context)
+        scope = scope or await self._operator(context)
         if scope is None:
             message = tr("refusal.not_operator.body")
             return Reply("not_operator", not_operator_card(tr),
@@ -69,11 +91,68 @@ class PartnerBot(TeamsActivityHandler):
                           full_answer=bool(context.turn_state.get(FULL_ANSWER)))
         return await run(handler_for_intent(query.intent), request)
 
+    async def _reply(self, context: TurnContext, text: str, scope: Scope | None) -> None:
+        reply = await self.answer(context, text, scope)
+        context.turn_state[REPLY] = reply
+        await context.send_activity(card_activity(reply.card))
+
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         text = strip_mentions(turn_context.activity.text or "")
-        reply = await self.answer(turn_context, text)
-        turn_context.turn_state[REPLY] = reply
-        await turn_context.send_activity(card_activity(reply.card))
+        if self._services.identity is not None and fold(text) in SIGN_OUT:
+            await self._sign_out(turn_context)
+            return
+        scope = await self._operator(turn_context)
+        if scope is None and self._services.identity is not None:
+            await self._sign_in(turn_context, text)
+            return
+        await self._reply(turn_context, text, scope)
+
+    def _dialogs(self, context: TurnContext) -> DialogSet:
+        tr = messages(context.activity.locale)
+        identity = self._services.identity
+        assert identity is not None
+        dialogs = DialogSet(self._dialog_state)
+        dialogs.add(SignInDialog(self._services.settings.oauth_connection_name, identity,
+                                 tr("sso.signin.title"), tr("sso.signin.text")))
+        return dialogs
+
+    async def _sign_in(self, context: TurnContext, text: str | None = None) -> None:
+        """Continue or start the SSO sign-in; once signed in, answer the pending question."""
+        context.turn_state[INTENT] = "sign_in"
+        dc = await self._dialogs(context).create_context(context)
+        result = await dc.continue_dialog()
+        if result.status == DialogTurnStatus.Empty and text is not None:
+            result = await dc.begin_dialog(SIGN_IN, {"text": text})
+        await self._state.save_changes(context)
+        if result.status == DialogTurnStatus.Complete and isinstance(result.result, dict):
+            scope = await self._operator(context)
+            pending = result.result.get("text") or "help"
+            if scope is not None:
+                await self._reply(context, pending, scope)
+
+    async def _sign_out(self, context: TurnContext) -> None:
+        context.turn_state[INTENT] = "sign_out"
+        tr = messages(context.activity.locale)
+        sender = context.activity.from_property
+        identity = self._services.identity
+        assert identity is not None
+        identity.sign_out(getattr(sender, "aad_object_id", None))
+        if self._services.graph is not None:
+            self._services.graph.forget(str(getattr(sender, "aad_object_id", "")).lower())
+        connection = self._services.settings.oauth_connection_name
+        client = context.turn_state.get(UserTokenClient.__name__)
+        if client is not None:
+            await client.sign_out_user(sender.id, connection, context.activity.channel_id)
+        elif hasattr(context.adapter, "sign_out_user"):
+            await context.adapter.sign_out_user(context, connection, sender.id)
+        await self._state.load(context)
+        await self._state.delete(context)
+        await context.send_activity(card_activity(notice_card(tr("sso.signed_out"))))
+
+    async def on_teams_signin_verify_state(self, turn_context: TurnContext) -> None:
+        """signin/verifyState and signin/tokenExchange (after the SSO middleware)."""
+        if self._services.identity is not None:
+            await self._sign_in(turn_context)
 
     async def on_teams_members_added(  # type: ignore[override]
         self, teams_members_added: list[ChannelAccount], team_info: Any,
@@ -88,9 +167,24 @@ class PartnerBot(TeamsActivityHandler):
         await turn_context.send_activity(card_activity(welcome_card(scope, tr)))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
-        if turn_context.activity.name == "adaptiveCard/action":
+        name = turn_context.activity.name
+        if name == "adaptiveCard/action":
             return await self._card_action(turn_context)
+        if name == "signin/failure":
+            return await self._sign_in_failure(turn_context)
         return await super().on_invoke_activity(turn_context)
+
+    async def _sign_in_failure(self, context: TurnContext) -> InvokeResponse:
+        """Teams could not get an SSO token (e.g. resourcematchfailed): tell the user what
+        the admin must fix. The details go to the log, never the token."""
+        tr = messages(context.activity.locale)
+        value = context.activity.value if isinstance(context.activity.value, dict) else {}
+        code = str(value.get("code", "unknown"))[:64]
+        logger.warning("Teams SSO failure: %s %s", code, str(value.get("message", ""))[:200])
+        context.turn_state[INTENT] = f"signin_failure:{code}"
+        key = "sso.failure.resource" if code == "resourcematchfailed" else "sso.failure.other"
+        await context.send_activity(card_activity(notice_card(tr(key, code=code))))
+        return InvokeResponse(status=int(HTTPStatus.OK))
 
     async def _card_action(self, context: TurnContext) -> InvokeResponse:
         tr = messages(context.activity.locale)
@@ -102,7 +196,8 @@ class PartnerBot(TeamsActivityHandler):
         scope = await self._operator(context)
         handler = handler_for_verb(verb)
         if scope is None:
-            card = not_operator_card(tr)
+            card = notice_card(tr("sso.not_signed_in")) if self._services.identity \
+                else not_operator_card(tr)
         elif handler is None:
             card = notice_card(tr("error.bad_action"))
         else:

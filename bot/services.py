@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.settings import Settings
 from services.db.engine import Database
 from services.directory import Directory, NameResolver
+from services.graph_auth import GraphTokenProvider
+from services.identity import EntraTokenValidator, IdentityService
 from services.network.importer import NetworkExporter, NetworkImporter
 from services.scope import ScopeService
 from services.state_store import StateStore
+
+
+def _identity(settings: Settings, sessions: Any) -> IdentityService | None:
+    """Teams SSO when an OAuth connection is configured (never in local mode)."""
+    if not settings.sso:
+        return None
+    audiences = [settings.bot_id, f"api://botid-{settings.bot_id}"]
+    validator = EntraTokenValidator(settings.entra_openid_metadata_url, audiences)
+    return IdentityService(sessions, validator, settings.sso_session_seconds)
+
+
+def _graph(settings: Settings) -> GraphTokenProvider | None:
+    """Graph on behalf of the signed-in operator (with SSO only)."""
+    if not settings.sso:
+        return None
+    return GraphTokenProvider(settings.bot_id, settings.bot_password, settings.bot_tenant_id,
+                              login_base_url=settings.login_base_url)
 
 
 @dataclass
@@ -19,6 +39,8 @@ class BotServices:
     scopes: ScopeService
     directory: Directory
     names: NameResolver
+    identity: IdentityService | None
+    graph: GraphTokenProvider | None
     importer: NetworkImporter
     exporter: NetworkExporter
     state: StateStore
@@ -32,6 +54,8 @@ class BotServices:
             scopes=ScopeService(s),
             directory=Directory(s),
             names=NameResolver(s),
+            identity=_identity(settings, s),
+            graph=_graph(settings),
             importer=NetworkImporter(s),
             exporter=NetworkExporter(s),
             state=StateStore(s),

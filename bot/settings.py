@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     # OpenID metadata of the Bot Framework channel tokens; only changed by tests
     # (a local issuer) or sovereign clouds.
     bot_openid_metadata_url: str = Field(default="", alias="BOT_OPENID_METADATA_URL")
+    # Teams SSO: the Azure Bot OAuth connection (empty: operators are identified by the
+    # activity's aadObjectId, as in local mode).
+    oauth_connection_name: str = Field(default="", alias="OAUTH_CONNECTION_NAME")
+    sso_session_seconds: int = Field(default=900, alias="SSO_SESSION_SECONDS", ge=0,
+                                     le=86400)
+    entra_openid_metadata_url: str = Field(
+        default="https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+        alias="ENTRA_OPENID_METADATA_URL")
+    login_base_url: str = Field(default="https://login.microsoftonline.com",
+                                alias="LOGIN_BASE_URL")
     # Local mode has no inbound authentication: binding it to a public address needs
     # this explicit opt-in (e.g. a dev container whose port is forwarded).
     allow_public_local_mode: bool = Field(default=False, alias="ALLOW_PUBLIC_LOCAL_MODE")
@@ -92,6 +102,10 @@ class Settings(BaseSettings):
             raise ValueError(f"BOT_PASSWORD is required when BOT_ID is set and BOT_TYPE is "
                              f"{self.bot_type.value}")
         return self
+
+    @property
+    def sso(self) -> bool:
+        return bool(self.oauth_connection_name) and not self.local_mode
 
     @property
     def local_mode(self) -> bool:

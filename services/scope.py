@@ -147,6 +147,9 @@ class ScopeService:
             return None
         return await self._load(Operator.aad_object_id == aad_object_id.lower())
 
+    async def for_operator_id(self, operator_id: int) -> Scope | None:
+        return await self._load(Operator.id == operator_id)
+
     async def for_email(self, email: str) -> Scope | None:
         return await self._load(Operator.email == email.strip().lower())
 

@@ -74,7 +74,7 @@ class StateStore:
                 return etag
             if conditional and (await session.execute(
                     select(BotStateRecord.etag).where(BotStateRecord.key == key))).first():
-                raise StateConflict(f"state {key!r} changed since it was read")
+                raise StateConflict(f"Etag conflict: state {key!r} changed since it was read")
             try:
                 async with session.begin_nested():
                     await session.execute(insert(BotStateRecord).values(
@@ -82,7 +82,8 @@ class StateStore:
                 return etag
             except IntegrityError:
                 if conditional:
-                    raise StateConflict(f"state {key!r} was created concurrently") from None
+                    raise StateConflict(
+                        f"Etag conflict: state {key!r} was created concurrently") from None
                 # another instance created it first: last writer wins, update it
         raise StateConflict(f"state {key!r} kept changing under concurrent writers")
 

@@ -1,0 +1,175 @@
+"""Teams SSO identity: from a Microsoft Entra access token to an active operator.
+
+The token (from the bot's OAuth connection, audience the bot's own API) is validated
+against Entra's published keys; its `oid`, `tid` and `preferred_username` then name the
+operator. The first sign-in of an operator added by e-mail binds its object id; a
+different object id for the same e-mail later is refused. Tokens are never stored or
+logged; a signed-in operator is remembered in memory for a short time."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import time
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.db.models import AuditEvent, Operator, OperatorStatus, Organization
+from services.scope import Scope, ScopeService
+
+logger = logging.getLogger(__name__)
+
+KEYS_MAX_AGE_S = 24 * 3600
+FETCH_TIMEOUT_S = 10
+
+
+class TokenInvalid(Exception):
+    """The SSO token does not validate (signature, audience, issuer, expiry, claims)."""
+
+
+class SignInRefused(Exception):  # noqa: N818 - a domain outcome
+    """A valid token that does not make its holder an active operator. `reason`:
+    not_operator, pending, removed, oid_mismatch, tenant_mismatch, bound_elsewhere."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class SsoClaims:
+    oid: str
+    tid: str
+    username: str
+    name: str | None
+
+
+def _fetch_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+class EntraTokenValidator:
+    """Validates Entra ID access tokens issued for the bot's API (RS256 only)."""
+
+    def __init__(self, metadata_url: str, audiences: list[str]) -> None:
+        self._metadata_url = metadata_url
+        self._audiences = audiences
+        self._keys: dict[str, Any] = {}
+        self._fetched = 0.0
+        self._lock = asyncio.Lock()
+
+    async def _refresh(self) -> None:
+        metadata = await asyncio.to_thread(_fetch_json, self._metadata_url)
+        jwks = await asyncio.to_thread(_fetch_json, metadata["jwks_uri"])
+        self._keys = {k["kid"]: jwt.PyJWK(k).key for k in jwks.get("keys", [])
+                      if k.get("kid") and k.get("kty") == "RSA"}
+        self._fetched = time.monotonic()
+
+    async def _key(self, kid: str) -> Any:
+        async with self._lock:
+            stale = time.monotonic() - self._fetched > KEYS_MAX_AGE_S
+            if stale or (kid not in self._keys and time.monotonic() - self._fetched > 300):
+                await self._refresh()
+        if kid not in self._keys:
+            raise TokenInvalid("unknown signing key")
+        return self._keys[kid]
+
+    async def validate(self, token: str) -> SsoClaims:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise TokenInvalid("malformed token") from exc
+        if header.get("alg") != "RS256" or not header.get("kid"):
+            raise TokenInvalid("unexpected signing algorithm")
+        key = await self._key(str(header["kid"]))
+        try:
+            claims = jwt.decode(token, key, algorithms=["RS256"], audience=self._audiences,
+                                options={"require": ["exp", "iat", "iss", "aud"]})
+        except jwt.PyJWTError as exc:
+            raise TokenInvalid(exc.__class__.__name__) from exc
+        oid, tid = claims.get("oid"), claims.get("tid")
+        username = claims.get("preferred_username") or claims.get("upn")
+        if not all(isinstance(v, str) and v for v in (oid, tid, username)):
+            raise TokenInvalid("missing oid, tid or preferred_username")
+        issuers = {f"https://login.microsoftonline.com/{tid}/v2.0", f"https://sts.windows.net/{tid}/"}
+        if claims.get("iss") not in issuers:
+            raise TokenInvalid("issuer does not match the token's tenant")
+        return SsoClaims(str(oid).lower(), str(tid).lower(), str(username).lower(),
+                         claims.get("name"))
+
+
+class IdentityService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 validator: EntraTokenValidator, session_seconds: int) -> None:
+        self._sessions = sessions
+        self._validator = validator
+        self._ttl = session_seconds
+        self._scopes = ScopeService(sessions)
+        self._signed_in: dict[str, tuple[float, int]] = {}  # oid -> (expiry, operator id)
+
+    async def current(self, aad_object_id: str | None) -> Scope | None:
+        """The operator signed in from this Teams user, if the session is still fresh
+        (and the operator still active)."""
+        if not aad_object_id:
+            return None
+        entry = self._signed_in.get(aad_object_id.lower())
+        if entry is None or entry[0] < time.monotonic():
+            self._signed_in.pop(aad_object_id.lower(), None)
+            return None
+        scope = await self._scopes.for_operator_id(entry[1])
+        if scope is None:
+            self._signed_in.pop(aad_object_id.lower(), None)
+        return scope
+
+    def sign_out(self, aad_object_id: str | None) -> None:
+        if aad_object_id:
+            self._signed_in.pop(aad_object_id.lower(), None)
+
+    async def sign_in(self, token: str, activity_aad: str | None,
+                      activity_tenant: str | None) -> Scope:
+        """Validate TOKEN and return the operator it proves; SignInRefused otherwise."""
+        claims = await self._validator.validate(token)
+        if not activity_aad or claims.oid != activity_aad.lower():
+            logger.warning("sign-in refused: token oid does not match the Teams user")
+            raise SignInRefused("oid_mismatch")
+        if activity_tenant and claims.tid != activity_tenant.lower():
+            raise SignInRefused("tenant_mismatch")
+        async with self._sessions() as session, session.begin():
+            operator_id = await self._bind(session, claims)
+        scope = await self._scopes.for_operator_id(operator_id)
+        if scope is None:
+            raise SignInRefused("not_operator")
+        self._signed_in[claims.oid] = (time.monotonic() + self._ttl, operator_id)
+        return scope
+
+    async def _bind(self, session: AsyncSession, claims: SsoClaims) -> int:
+        op = (await session.execute(select(Operator).where(
+            Operator.aad_object_id == claims.oid))).scalar_one_or_none()
+        if op is None:
+            op = (await session.execute(select(Operator).where(
+                Operator.email == claims.username))).scalar_one_or_none()
+        if op is None:
+            raise SignInRefused("not_operator")
+        if op.aad_object_id and op.aad_object_id.lower() != claims.oid:
+            logger.warning("sign-in refused: operator %s is bound to another object id", op.id)
+            raise SignInRefused("bound_elsewhere")
+        if op.status != OperatorStatus.ACTIVE:
+            raise SignInRefused(op.status)
+        org = await session.get(Organization, op.organization_id)
+        if org is None or (org.tenant_id and org.tenant_id.lower() != claims.tid):
+            logger.warning("sign-in refused: operator %s signed in from another tenant", op.id)
+            raise SignInRefused("tenant_mismatch")
+        if not op.aad_object_id:
+            op.aad_object_id, op.tenant_id = claims.oid, claims.tid
+            session.add(AuditEvent(actor=op.email, action="operator.bound", target=op.email,
+                                   after={"aad_object_id": claims.oid, "tenant_id": claims.tid}))
+        op.last_seen_at = dt.datetime.now(dt.UTC)
+        return op.id

@@ -1,0 +1,115 @@
+"""A small real Microsoft identity platform stand-in: HTTPS on 127.0.0.1 with a
+self-signed certificate (msal accepts https authorities only), serving tenant metadata and
+the token endpoint. Records every request; can be told to fail."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import ipaddress
+import json
+import ssl
+import tempfile
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+class FakeLogin:
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, dict[str, list[str]]]] = []
+        self.fail_with: str | None = None
+        self._dir = tempfile.TemporaryDirectory()
+        self.cert, key = _self_signed(Path(self._dir.name))
+        login = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _json(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:  # noqa: N802
+                tenant = self.path.strip("/").split("/")[0]
+                login.requests.append((self.path, {}))
+                base = login.base_url
+                self._json(200, {
+                    "token_endpoint": f"{base}/{tenant}/oauth2/v2.0/token",
+                    "authorization_endpoint": f"{base}/{tenant}/oauth2/v2.0/authorize",
+                    "issuer": f"{base}/{tenant}/v2.0",
+                    "device_authorization_endpoint": f"{base}/{tenant}/oauth2/v2.0/devicecode",
+                })
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length", "0"))
+                form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+                login.requests.append((self.path, form))
+                if login.fail_with:
+                    self._json(400, {"error": login.fail_with,
+                                     "error_description": "AADSTS50013: assertion failed"})
+                    return
+                assertion = form.get("assertion", [""])[0]
+                tenant = self.path.strip("/").split("/")[0]
+                uid = hashlib.sha256(assertion.encode()).hexdigest()[:32]
+                client_info = base64.urlsafe_b64encode(json.dumps(
+                    {"uid": uid, "utid": tenant}).encode()).decode().rstrip("=")
+                self._json(200, {"token_type": "Bearer", "expires_in": 3600,
+                                 "access_token": f"graph-for-{assertion[-8:]}",
+                                 "client_info": client_info,
+                                 "scope": " ".join(form.get("scope", []))})
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert, key)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"https://127.0.0.1:{self._server.server_port}"
+
+    def token_requests(self) -> list[dict[str, list[str]]]:
+        return [form for path, form in self.requests if path.endswith("/token")]
+
+    def __enter__(self) -> FakeLogin:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._dir.cleanup()
