@@ -112,6 +112,9 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
         adapter = create_adapter(settings, ActivityLedger(db.sessions), storage)
         app[MESSAGES] = messages_handler(settings, adapter, bot)
         warming = asyncio.create_task(_warm_up(services))
+        if not settings.local_mode and not settings.sso:
+            logger.warning("OAUTH_CONNECTION_NAME is empty: operators are identified by the "
+                           "activity's aadObjectId, without Teams single sign-on")
         if settings.local_mode:
             logger.warning("BOT_ID is empty: local mode, inbound authentication is OFF; "
                            "use only on this machine (Agents Playground)")

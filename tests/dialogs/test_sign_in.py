@@ -267,3 +267,30 @@ async def test_token_exchange_is_deduplicated_in_sql_storage(demo_db: Database,
                    "token": "teams-sso-token"}))
     answers = [a for a in adapter.activity_buffer if "Greenleaf" in text_of(a)]
     assert len(answers) == 1
+
+
+async def test_tokens_never_reach_the_database(demo_db: Database, issuer: LocalIssuer) -> None:
+    from sqlalchemy import text
+
+    from bot.storage import SqlStorage
+    from services.state_store import StateStore
+
+    settings = load_settings(BOT_ID=BOT_ID, BOT_PASSWORD="unused", DATABASE_URL=demo_db.url,
+                             OAUTH_CONNECTION_NAME=CONNECTION,
+                             ENTRA_OPENID_METADATA_URL=issuer.metadata_url)
+    bot = PartnerBot(BotServices.create(settings, demo_db),
+                     SqlStorage(StateStore(demo_db.sessions)))
+    adapter = adapter_for(bot, ALICE_AAD)
+    await replies(adapter, "expired customers")  # sign-in card: dialog state is saved
+    token = sso_token(issuer, ALICE_AAD, "alice.durand@contoso.example")
+    adapter.add_exchangeable_token(CONNECTION, "msteams", f"29:{ALICE_AAD}", "teams-token",
+                                   token)
+    await adapter.receive_activity(Activity(
+        type=ActivityTypes.invoke, name="signin/tokenExchange",
+        value={"id": "x9", "connectionName": CONNECTION, "token": "teams-token"}))
+    assert any("Greenleaf" in text_of(a) for a in adapter.activity_buffer)
+    async with demo_db.engine.connect() as conn:
+        for table in ("bot_state", "audit_events", "operators"):
+            rows = (await conn.execute(text(f"SELECT * FROM {table}"))).all()  # noqa: S608
+            dump = repr(rows)
+            assert token not in dump and token.split(".")[2] not in dump, table
