@@ -147,7 +147,10 @@ class IdentityService:
         scope = await self._scopes.for_operator_id(operator_id)
         if scope is None:
             raise SignInRefused("not_operator")
-        self._signed_in[claims.oid] = (time.monotonic() + self._ttl, operator_id)
+        now = time.monotonic()
+        if len(self._signed_in) > 10_000:  # forget sessions nobody came back for
+            self._signed_in = {k: v for k, v in self._signed_in.items() if v[0] > now}
+        self._signed_in[claims.oid] = (now + self._ttl, operator_id)
         return scope
 
     async def _bind(self, session: AsyncSession, claims: SsoClaims) -> int:
