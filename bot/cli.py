@@ -93,6 +93,40 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_legacy(settings: Settings, args: argparse.Namespace) -> int:
+    from services.legacy import LegacyFileError, LegacyMigration
+
+    try:
+        text = Path(args.file).read_text("utf-8")
+    except OSError as exc:
+        raise SystemExit(f"cannot read {args.file}: {exc.strerror}") from None
+
+    async def work(db: Database) -> Any:
+        await ensure_schema(db, settings)
+        return await LegacyMigration(db.sessions).run(
+            text, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+
+    try:
+        report = asyncio.run(_with_db(settings, work))
+    except LegacyFileError as exc:
+        _err(f"{args.file} refused: {exc}")
+        return 1
+    for label, emails in (("admin", report.as_admin), ("reader", report.as_reader),
+                          ("skipped (no Invoice module)", report.skipped),
+                          ("already present", report.already_present)):
+        for email in emails:
+            _out(f"  {label}: {email}")
+    for problem in report.invalid:
+        _err(f"  invalid: {problem}")
+    if report.invalid and not args.skip_invalid:
+        _err(f"{args.file} refused, nothing was written ({len(report.invalid)} invalid "
+             "row(s); --skip-invalid migrates the others)")
+        return 1
+    prefix = "dry run, nothing written: " if args.dry_run else ""
+    _out(prefix + report.summary())
+    return 0
+
+
 def cmd_demo_data(_settings: Settings, args: argparse.Namespace) -> int:
     from services.network.generate import generate_network, largest_distributor
 
@@ -201,6 +235,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("out", metavar="OUT.json")
     demo.set_defaults(func=cmd_demo_data)
+
+    legacy = sub.add_parser("migrate-legacy", help="migrate the legacy portal's users",
+                            description="Tenant admins become Admin, users with the Invoice "
+                            "module become Reader, others are reported; existing operators "
+                            "are left as they are. An invalid row refuses the file unless "
+                            "--skip-invalid.")
+    legacy.add_argument("file", metavar="FILE.csv")
+    legacy.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    legacy.add_argument("--skip-invalid", action="store_true",
+                        help="migrate the valid rows even if some are invalid")
+    legacy.set_defaults(func=cmd_migrate_legacy)
 
     add_ask_parser(sub)
     return parser

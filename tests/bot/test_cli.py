@@ -172,3 +172,18 @@ def test_local_mode_refuses_a_public_bind(sqlite_env: Path, monkeypatch: pytest.
     monkeypatch.setenv("HOST", "0.0.0.0")
     assert main(["db", "upgrade"]) == 2
     assert "HOST=0.0.0.0" in capsys.readouterr().err
+
+
+def test_migrate_legacy_twice(sqlite_env: Path, capsys: Any) -> None:
+    legacy = Path(__file__).resolve().parents[1] / "fixtures" / "legacy-users.csv"
+    assert main(["import", str(DEMO_FILE)]) == 0
+    capsys.readouterr()
+    assert main(["migrate-legacy", "--dry-run", str(legacy)]) == 0
+    assert "dry run, nothing written" in capsys.readouterr().out
+    assert main(["migrate-legacy", str(legacy)]) == 0
+    out = capsys.readouterr().out
+    assert "migrated as admin: 2, as reader: 4, skipped (no Invoice module): 2, " \
+           "already present: 1, invalid: 0" in out
+    assert main(["migrate-legacy", str(legacy)]) == 0
+    assert "migrated as admin: 0, as reader: 0, skipped (no Invoice module): 2, " \
+           "already present: 7, invalid: 0" in capsys.readouterr().out
