@@ -173,6 +173,7 @@ class IdentityService:
         if not op.aad_object_id:
             op.aad_object_id, op.tenant_id = claims.oid, claims.tid
             session.add(AuditEvent(actor=op.email, action="operator.bound", target=op.email,
+                                   organization_id=op.organization_id,
                                    after={"aad_object_id": claims.oid, "tenant_id": claims.tid}))
         op.last_seen_at = dt.datetime.now(dt.UTC)
         return op.id

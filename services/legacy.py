@@ -114,6 +114,7 @@ class LegacyMigration:
                                      organization_id=row.organization, role=new_role,
                                      status=OperatorStatus.ACTIVE, added_by=ACTOR))
                 session.add(AuditEvent(actor=ACTOR, action="operator.migrated",
+                                       organization_id=row.organization,
                                        target=row.email, after={
                                            "organization": row.organization,
                                            "role": new_role}))

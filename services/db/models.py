@@ -91,6 +91,9 @@ class Organization(Base):
     tenant_id: Mapped[str | None] = mapped_column(String(36))
     account_manager_name: Mapped[str | None] = mapped_column(String(200))
     account_manager_email: Mapped[str | None] = mapped_column(String(320))
+    # Every operator addition needs an admin's approval, even an admin's own.
+    require_approval: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default="0")
     updated_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, onupdate=_now)
 
     __table_args__ = (
@@ -194,6 +197,9 @@ class OperatorRequest(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(TS)
     created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    # Where to tell the requester, and every copy of the approval card to update.
+    requester_conversation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    card_refs: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     __table_args__ = (
         CheckConstraint(
@@ -245,6 +251,7 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     actor: Mapped[str] = mapped_column(String(320))
+    organization_id: Mapped[str | None] = mapped_column(String(64), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str | None] = mapped_column(String(320))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
