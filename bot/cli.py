@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -90,6 +91,24 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     else:
         Path(args.file).write_text(text, "utf-8")
         _out(f"exported {len(doc['organizations'])} organizations to {args.file}")
+    return 0
+
+
+def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    from services.audit import AuditLog
+
+    since = dt.datetime.combine(args.since, dt.time(), tzinfo=dt.UTC) if args.since else None
+
+    async def work(db: Database) -> Any:
+        await ensure_schema(db, settings)
+        return await AuditLog(db.sessions).entries(organization_id=args.org, since=since,
+                                                   limit=args.limit)
+
+    for e in asyncio.run(_with_db(settings, work)):
+        changes = json.dumps({"before": e.before, "after": e.after}, ensure_ascii=False)
+        _out(f"{e.at.isoformat(timespec='seconds')} org={e.organization_id or '-'} "
+             f"actor={e.actor} action={e.action} target={e.target or '-'} "
+             f"cid={e.correlation_id or '-'} {changes}")
     return 0
 
 
@@ -235,6 +254,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("out", metavar="OUT.json")
     demo.set_defaults(func=cmd_demo_data)
+
+    aud = sub.add_parser("audit", help="print the audit log (newest first)",
+                         description="Every change: time, organization, actor, action, target, "
+                         "before/after and correlation id.")
+    aud.add_argument("--org", metavar="ID", help="one organization only")
+    aud.add_argument("--since", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    aud.add_argument("--limit", type=int, default=200)
+    aud.set_defaults(func=cmd_audit)
 
     legacy = sub.add_parser("migrate-legacy", help="migrate the legacy portal's users",
                             description="Tenant admins become Admin, users with the Invoice "

@@ -31,13 +31,14 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.ORG_SKUS: directory.handle_org,
     Intent.ORG_DETAILS: directory.handle_org,
     Intent.OPERATORS: directory.handle_operators,
+    Intent.AUDIT: directory.handle_audit,
 }
 
 VERB_HANDLERS: dict[str, Handler] = {
     verbs.HELP: help.handle_help,
     verbs.LIST_PAGE: directory.handle_list_page,
     verbs.SHOW_ORG: directory.handle_show_org,
-    verbs.OPERATORS_PAGE: directory.handle_operators,
+    verbs.OPERATORS_PAGE: directory.handle_operators_page,
 }
 
 

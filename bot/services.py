@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.settings import Settings
+from services.audit import AuditLog
 from services.db.engine import Database
 from services.directory import Directory, NameResolver
 from services.graph_auth import GraphTokenProvider
 from services.identity import EntraTokenValidator, IdentityService
 from services.network.importer import NetworkExporter, NetworkImporter
+from services.operators import OperatorService
 from services.scope import ScopeService
 from services.state_store import StateStore
 
@@ -39,6 +41,8 @@ class BotServices:
     scopes: ScopeService
     directory: Directory
     names: NameResolver
+    operators: OperatorService
+    audit: AuditLog
     identity: IdentityService | None
     graph: GraphTokenProvider | None
     importer: NetworkImporter
@@ -54,6 +58,8 @@ class BotServices:
             scopes=ScopeService(s),
             directory=Directory(s),
             names=NameResolver(s),
+            operators=OperatorService(s),
+            audit=AuditLog(s),
             identity=_identity(settings, s),
             graph=_graph(settings),
             importer=NetworkImporter(s),

@@ -47,7 +47,7 @@ def help_card(scope: Scope, tr: Messages) -> dict[str, Any]:
     if scope.is_admin:
         body.append(paragraph(tr("help.admin.title"), weight="Bolder"))
         for key in ("help.admin.operators", "help.admin.activation",
-                    "help.admin.notifications"):
+                    "help.admin.notifications", "help.admin.audit"):
             body.append(paragraph(f"- {tr(key, organization=org)}", spacing="Small"))
     else:
         body.append(paragraph(tr("help.reader.note", organization=org)))

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.context import BadCardData, Reply, Request
 from bot.handlers.common import not_found
+from cards.audit import audit_card
 from cards.describe import Described, describe
 from cards.figures import count_card, total_card
 from cards.lists import PAGE_SIZE, ListView, org_list_card
@@ -127,11 +128,28 @@ async def handle_show_org(req: Request) -> Reply:
     return await handle_org(replace(req, query=query))
 
 
-async def handle_operators(req: Request) -> Reply:
-    operators = await req.services.directory.operators(req.scope)
-    card = operators_card(req.scope.organization_name, operators, req.tr)
-    items = [{"id": o.email, "name": o.name} for o in operators]
+OPERATORS_PAGE_SIZE = 15
+
+
+async def handle_operators(req: Request, offset: int = 0) -> Reply:
+    limit = 10_000 if req.full_answer else OPERATORS_PAGE_SIZE
+    page = await req.services.operators.page(req.scope, offset=offset, limit=limit)
+    card = operators_card(req.scope.organization_name, page, req.tr)
+    items = [{"id": o.email, "name": o.name} for o in page.rows]
     return Reply(Intent.OPERATORS, card, {"intent": Intent.OPERATORS, "items": items,
-                                          "total": len(items)})
+                                          "total": page.total})
 
 
+async def handle_operators_page(req: Request) -> Reply:
+    offset = req.data.get("offset", 0)
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= 10**6:
+        raise BadCardData("bad operators page offset")
+    return await handle_operators(req, offset)
+
+
+async def handle_audit(req: Request) -> Reply:
+    entries = await req.services.audit.for_admin(req.scope)
+    card = audit_card(req.scope.organization_name, entries, req.tr)
+    items = [{"id": f"{e.at.isoformat()} {e.action}", "name": e.target or ""} for e in entries]
+    return Reply(Intent.AUDIT, card, {"intent": Intent.AUDIT, "items": items,
+                                      "total": len(items)})

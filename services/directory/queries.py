@@ -11,13 +11,12 @@ from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from services.db.models import Operator, OperatorStatus, Organization, Sku, Subscription
+from services.db.models import Organization, Sku, Subscription
 from services.directory import filters as F
 from services.directory.views import (
     AccountManager,
     Breakdown,
     Figure,
-    OperatorRow,
     OrgDetail,
     OrgPage,
     OrgRef,
@@ -167,18 +166,6 @@ class Directory:
             expiry=org_expiry([(s.expires_on, s.licenses) for s in subs], today),
             lapsed=bool(subs) and not active, subscriptions=subs,
         )
-
-    async def operators(self, scope: Scope) -> list[OperatorRow]:
-        """The operators of the caller's own organization (admins only)."""
-        scope.require_page(Page.OPERATORS)
-        stmt = select(Operator).where(
-            Operator.organization_id == scope.organization_id,
-            Operator.status != OperatorStatus.REMOVED,
-        ).order_by(Operator.name, Operator.email)
-        async with self._sessions() as session:
-            ops = (await session.execute(stmt)).scalars().all()
-        return [OperatorRow(o.email, o.name, o.role, o.status, o.added_by, o.last_seen_at)
-                for o in ops]
 
     async def org_name(self, scope: Scope, org_id: str) -> str:
         async with self._sessions() as session:

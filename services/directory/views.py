@@ -82,16 +82,6 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class OperatorRow:
-    email: str
-    name: str
-    role: str
-    status: str
-    added_by: str | None
-    last_seen_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
 class AccountManager:
     organization: str
     name: str | None

@@ -57,6 +57,7 @@ RULES: tuple[Rule, ...] = (
          and _any("manage", "how", "add")(s), faq="roles"),
     Rule(Intent.FAQ, lambda s: _faq_context(s) and "can_i_see" in s.concepts
          and not s.has_filter, faq="what_can_i_see"),
+    Rule(Intent.AUDIT, lambda s: "audit_log" in s.concepts and not s.has_subject),
     Rule(Intent.OPERATORS, lambda s: "operator" in s.concepts and not s.has_subject
          and s.kind is None),
     Rule(Intent.ORG_SKUS, lambda s: s.has_subject and "sku" in s.concepts),

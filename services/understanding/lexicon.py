@@ -10,6 +10,11 @@ from collections.abc import Iterable
 
 CONCEPTS: dict[str, tuple[str, ...]] = {
     # what the question is about
+    "audit_log": (
+        "audit log", "audit logs", "audit trail", "journal d audit", "journal audit",
+        "historique des modifications", "history of changes", "change log", "changelog",
+        "who changed what", "qui a change quoi", "historique des changements",
+    ),
     "product": (
         "partner app", "partner portal", "partner app bot", "the bot", "this bot", "the app",
         "partner app in teams",

@@ -13,6 +13,7 @@ class Intent:
     HELP = "help"
     FAQ = "faq"
     OPERATORS = "operators"
+    AUDIT = "audit"
     LIST = "list"
     COUNT = "count"
     LICENSE_TOTAL = "license_total"

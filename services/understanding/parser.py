@@ -43,6 +43,7 @@ def _vocabulary() -> tuple[frozenset[str], list[str]]:
     words = lexicon.vocabulary(set(DATE_WORDS) | set(MONTHS) | NUMBER_WORDS | CUE_WORDS | {
         "than", "yet", "encore", "ci", "hui", "aujourd", "its", "their", "leurs", "leur",
         "much", "many", "does", "did", "will", "va", "vont", "expire", "expires"})
+    words = words - NAME_WORDS
     return words, sorted(w for w in words if len(w) >= 3)
 
 
@@ -81,6 +82,23 @@ def _correct(token: str) -> str:
     best = min(found, key=lambda f: (f[1], sorted(f[0]) != letters, abs(len(f[0]) - len(token)),
                                      -fuzz.ratio(token, f[0]), f[0]))
     return str(best[0])
+
+
+# Words of command phrases that are also product names ("CoreView Audit"): not vocabulary,
+# so they can still name a SKU; the command phrases are protected instead.
+NAME_WORDS = frozenset({"audit"})
+COMMAND_PHRASES = (("audit", "log"), ("audit", "logs"), ("audit", "trail"),
+                   ("journal", "d", "audit"), ("journal", "audit"))
+
+
+def _command_positions(tokens: Sequence[str]) -> set[int]:
+    """Words of bot commands that must not be read as names ('audit' is also a SKU)."""
+    out: set[int] = set()
+    for i in range(len(tokens)):
+        for phrase in COMMAND_PHRASES:
+            if tuple(tokens[i:i + len(phrase)]) == phrase:
+                out.update(range(i, i + len(phrase)))
+    return out
 
 
 def _name_like(parsed: _Parsed, i: int) -> bool:
@@ -234,8 +252,9 @@ async def parse(text: str, language: str, today: dt.date,
     words, _ = _vocabulary()
     tokens = parsed.tokens
 
-    unknown = [i for i, t in enumerate(tokens)
-               if t not in words and not t.isdigit() and not EMAIL.match(t)]
+    protected = _command_positions(tokens)
+    unknown = [i for i, t in enumerate(tokens) if i not in protected
+               and t not in words and not t.isdigit() and not EMAIL.match(t)]
     names: list[NameMatch] = []
     if resolve is not None and unknown:
         names = _pick_names(await resolve(tokens, unknown), len(tokens))
@@ -285,7 +304,7 @@ async def parse(text: str, language: str, today: dt.date,
     intent, faq = classify(signals)
     unknown_name = None
     if subject is None and parent is None and intent not in {
-            Intent.HELP, Intent.FAQ, Intent.OPERATORS}:
+            Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.AUDIT}:
         lenient = kind is None and bool({"license", "sku", "when", "expire"} & concepts)
         unknown_name = _leftover_name(parsed, leftover, where, lenient)
         if unknown_name and (intent == Intent.UNKNOWN or kind is None):

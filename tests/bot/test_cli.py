@@ -19,7 +19,8 @@ from services.db.migrate import head_revision
 from tests.conftest import DEMO_FILE
 from tests.support import activities as A
 
-COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["import"], ["export"], ["ask"],
+COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["import"], ["export"], ["ask"], ["audit"],
+            ["migrate-legacy"],
             ["demo-data"]]
 
 
@@ -187,3 +188,16 @@ def test_migrate_legacy_twice(sqlite_env: Path, capsys: Any) -> None:
     assert main(["migrate-legacy", str(legacy)]) == 0
     assert "migrated as admin: 0, as reader: 0, skipped (no Invoice module): 2, " \
            "already present: 7, invalid: 0" in capsys.readouterr().out
+
+
+def test_audit_command(sqlite_env: Path, capsys: Any) -> None:
+    legacy = Path(__file__).resolve().parents[1] / "fixtures" / "legacy-users.csv"
+    assert main(["import", str(DEMO_FILE)]) == 0
+    assert main(["migrate-legacy", str(legacy)]) == 0
+    capsys.readouterr()
+    assert main(["audit", "--org", "p-fabrikam"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all("org=p-fabrikam" in line for line in lines)
+    assert all("action=operator.migrated" in line for line in lines)
+    assert main(["audit", "--since", "2999-01-01"]) == 0
+    assert capsys.readouterr().out == ""

@@ -156,3 +156,36 @@ async def test_every_reply_card_is_small(client: Any) -> None:
         card = await post_card(client, claire(text))
         assert card["version"] == "1.5"
         assert len(json.dumps(card).encode()) < 40 * 1024, text
+
+
+async def test_audit_log_for_admins_only(client: Any, demo_db: Database) -> None:
+    from services.operators import OperatorService
+    from services.scope import ScopeService
+
+    alice = await ScopeService(demo_db.sessions).for_email("alice.durand@contoso.example")
+    assert alice is not None
+    await OperatorService(demo_db.sessions).add(alice, "zoe@contoso.example", "Zoé", "reader")
+    card = await post_card(client, A.message("show the audit log"))
+    text = json.dumps(card, ensure_ascii=False)
+    assert "Audit log of Contoso Partners" in text and "zoe@contoso.example" in text
+    refused = await post_card(client, A.message("journal d'audit", aad=A.BRUNO_AAD,
+                                                locale="fr-FR"))
+    assert "Seuls les administrateurs" in json.dumps(refused, ensure_ascii=False)
+
+
+async def test_operators_list_pages(client: Any, demo_db: Database) -> None:
+    from services.operators import OperatorService
+    from services.scope import ScopeService
+
+    alice = await ScopeService(demo_db.sessions).for_email("alice.durand@contoso.example")
+    assert alice is not None
+    for n in range(15):
+        await OperatorService(demo_db.sessions).add(alice, f"op{n:02}@contoso.example",
+                                                    f"Op {n:02}", "reader")
+    card = await post_card(client, A.message("who are the operators"))
+    assert len(table_rows(card)) == 1 + 15
+    (more,) = actions_of(card)
+    page2 = await post_card(client, A.card_action("operators_page", more["data"]))
+    assert len(table_rows(page2)) == 1 + 3
+    refused = await post_card(client, A.message("list operators", aad=A.BRUNO_AAD))
+    assert "for admins of Contoso Partners" in json.dumps(refused)
