@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 
 from services.graph_auth import GraphAuthError, GraphTokenProvider
 from tests.support.fake_login import FakeLogin
@@ -22,11 +21,8 @@ def fake_login() -> Iterator[FakeLogin]:
 
 
 def provider(login: FakeLogin) -> GraphTokenProvider:
-    session = requests.Session()
-    session.trust_env = False  # an environment CA bundle would override `verify`
-    session.verify = str(login.cert)
     return GraphTokenProvider("bot-app-id", "bot-secret", TENANT,
-                              login_base_url=login.base_url, http_client=session)
+                              login_base_url=login.base_url, http_client=login.session())
 
 
 async def test_on_behalf_of_exchanges_and_caches_per_user(fake_login: FakeLogin) -> None:

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -47,6 +48,10 @@ class FakeLogin:
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict[str, list[str]]]] = []
         self.fail_with: str | None = None
+        # domain -> account_type answered by user realm discovery
+        self.realms: dict[str, str] = {"contoso.example": "Managed",
+                                       "fabrikam.example": "Federated",
+                                       "outlook.com": "MSA", "hotmail.com": "MSA"}
         self._dir = tempfile.TemporaryDirectory()
         self.cert, key = _self_signed(Path(self._dir.name))
         login = self
@@ -63,6 +68,13 @@ class FakeLogin:
             def do_GET(self) -> None:  # noqa: N802
                 tenant = self.path.strip("/").split("/")[0]
                 login.requests.append((self.path, {}))
+                if "/userrealm/" in self.path:
+                    user = urllib.parse.unquote(self.path.split("/userrealm/")[1].split("?")[0])
+                    domain = user.rsplit("@", 1)[-1]
+                    self._json(200, {"ver": "1.0", "account_type":
+                                     login.realms.get(domain, "Unknown"),
+                                     "domain_name": domain})
+                    return
                 base = login.base_url
                 self._json(200, {
                     "token_endpoint": f"{base}/{tenant}/oauth2/v2.0/token",
@@ -101,6 +113,21 @@ class FakeLogin:
     @property
     def base_url(self) -> str:
         return f"https://127.0.0.1:{self._server.server_port}"
+
+    def session(self) -> requests.Session:
+        """A requests session that trusts this server's certificate and reaches it even
+        where msal builds URLs without a port (user realm discovery assumes 443)."""
+        port = self._server.server_port
+
+        class PortedSession(requests.Session):
+            def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+                url = url.replace("https://127.0.0.1/", f"https://127.0.0.1:{port}/")
+                return super().request(method, url, *args, **kwargs)
+
+        session = PortedSession()
+        session.trust_env = False  # an environment CA bundle would override `verify`
+        session.verify = str(self.cert)
+        return session
 
     def token_requests(self) -> list[dict[str, list[str]]]:
         return [form for path, form in self.requests if path.endswith("/token")]

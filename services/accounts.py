@@ -1,0 +1,53 @@
+"""Is this e-mail a Microsoft 365 work or school account? Syntax first, then msal's user
+realm discovery: a managed or federated namespace is work or school; a consumer
+Microsoft account (MSA) or an unknown namespace is not."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import msal.authority
+import requests
+
+from services.network.validate import EMAIL_RE
+
+logger = logging.getLogger(__name__)
+
+WORK_OR_SCHOOL = "work_or_school"
+CONSUMER = "consumer"
+UNKNOWN_DOMAIN = "unknown_domain"
+INVALID = "invalid"
+UNAVAILABLE = "unavailable"  # the discovery service could not be reached
+
+
+class AccountVerifier:
+    def __init__(self, login_base_url: str = "https://login.microsoftonline.com",
+                 http_client: Any = None) -> None:
+        self._authority_url = f"{login_base_url.rstrip('/')}/common"
+        self._http = http_client or requests.Session()
+        self._authority: Any = None
+
+    def _discover(self, email: str) -> dict[str, Any]:
+        if self._authority is None:
+            self._authority = msal.authority.Authority(
+                self._authority_url, self._http, instance_discovery=False)
+        result = self._authority.user_realm_discovery(email)
+        return result if isinstance(result, dict) else {}
+
+    async def check(self, email: str) -> str:
+        email = email.strip().lower()
+        if not EMAIL_RE.match(email) or len(email) > 320:
+            return INVALID
+        try:
+            realm = await asyncio.to_thread(self._discover, email)
+        except Exception as exc:  # noqa: BLE001 - network or service failure: say so
+            logger.warning("user realm discovery failed: %s", exc.__class__.__name__)
+            return UNAVAILABLE
+        account_type = str(realm.get("account_type", "")).lower()
+        if account_type in {"managed", "federated"}:
+            return WORK_OR_SCHOOL
+        if account_type == "msa":
+            return CONSUMER
+        return UNKNOWN_DOMAIN
