@@ -23,6 +23,11 @@ class Reply:
     card: dict[str, Any]
     # The structured answer the card was built from (the `ask` contract, SPEC section 5).
     answer: dict[str, Any] = field(default_factory=dict)
+    # Short messages to post in the conversation besides the card (e.g. "approved").
+    notices: list[str] = field(default_factory=list)
+    # A multi-turn dialog to start instead of sending the card (e.g. add an operator).
+    dialog: str | None = None
+    dialog_options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from bot.services import BotServices
 from bot.turnlog import INTENT, OPERATOR
 from cards.help import welcome_card
 from cards.notices import not_operator_card, notice_card
+from dialogs.add_operator import SCOPE as DIALOG_SCOPE
+from dialogs.add_operator import AddOperatorDialog
 from dialogs.common import card_activity
 from dialogs.sign_in import SIGN_IN, SignInDialog
 from services.i18n import messages
@@ -94,7 +96,27 @@ class PartnerBot(TeamsActivityHandler):
     async def _reply(self, context: TurnContext, text: str, scope: Scope | None) -> None:
         reply = await self.answer(context, text, scope)
         context.turn_state[REPLY] = reply
+        if reply.dialog is not None:
+            dc = await self._dialogs(context).create_context(context)
+            await dc.begin_dialog(reply.dialog, reply.dialog_options)
+            await self._state.save_changes(context)
+            return
         await context.send_activity(card_activity(reply.card))
+
+    async def _continue_dialog(self, context: TurnContext, scope: Scope) -> bool:
+        """A dialog in progress (e.g. adding an operator) takes the message first."""
+        context.turn_state[DIALOG_SCOPE] = scope
+        dc = await self._dialogs(context).create_context(context)
+        if dc.active_dialog is None:
+            return False
+        if dc.active_dialog.id == SIGN_IN:  # signed in meanwhile (another client)
+            await dc.cancel_all_dialogs()
+            await self._state.save_changes(context)
+            return False
+        context.turn_state[INTENT] = f"dialog:{dc.active_dialog.id}"
+        await dc.continue_dialog()
+        await self._state.save_changes(context)
+        return True
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         text = strip_mentions(turn_context.activity.text or "")
@@ -105,15 +127,24 @@ class PartnerBot(TeamsActivityHandler):
         if scope is None and self._services.identity is not None:
             await self._sign_in(turn_context, text)
             return
+        if scope is not None and await self._continue_dialog(turn_context, scope):
+            return
         await self._reply(turn_context, text, scope)
 
     def _dialogs(self, context: TurnContext) -> DialogSet:
         tr = messages(context.activity.locale)
-        identity = self._services.identity
-        assert identity is not None
+        services = self._services
         dialogs = DialogSet(self._dialog_state)
-        dialogs.add(SignInDialog(self._services.settings.oauth_connection_name, identity,
-                                 tr("sso.signin.title"), tr("sso.signin.text")))
+        if services.identity is not None:
+            dialogs.add(SignInDialog(services.settings.oauth_connection_name,
+                                     services.identity, tr("sso.signin.title"),
+                                     tr("sso.signin.text")))
+
+        async def admins(organization_id: str) -> list[str]:
+            return [f"8:orgid:{aad}" for _i, _e, aad in
+                    await services.operators.admins_of(organization_id) if aad]
+
+        dialogs.add(AddOperatorDialog(services.operators, services.accounts, admins))
         return dialogs
 
     async def _sign_in(self, context: TurnContext, text: str | None = None) -> None:
@@ -206,6 +237,8 @@ class PartnerBot(TeamsActivityHandler):
             reply = await run(handler, Request(scope, query, tr, self._services, today, data))
             context.turn_state[REPLY] = reply
             card = reply.card
+            for notice in reply.notices:
+                await context.send_activity(card_activity(notice_card(notice)))
         return _card_response(card)
 
 

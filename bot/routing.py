@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.context import BadCardData, Reply, Request
-from bot.handlers import directory, help
+from bot.handlers import directory, help, operators
 from bot.handlers.common import not_found, refusal
 from cards import verbs
 from cards.notices import notice_card
@@ -32,6 +32,7 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.ORG_DETAILS: directory.handle_org,
     Intent.OPERATORS: directory.handle_operators,
     Intent.AUDIT: directory.handle_audit,
+    Intent.ADD_OPERATOR: operators.handle_add_operator,
 }
 
 VERB_HANDLERS: dict[str, Handler] = {
@@ -39,6 +40,9 @@ VERB_HANDLERS: dict[str, Handler] = {
     verbs.LIST_PAGE: directory.handle_list_page,
     verbs.SHOW_ORG: directory.handle_show_org,
     verbs.OPERATORS_PAGE: directory.handle_operators_page,
+    verbs.APPROVE_REQUEST: operators.handle_approve,
+    verbs.REJECT_REQUEST: operators.handle_reject,
+    verbs.REQUEST_REFRESH: operators.handle_request_refresh,
 }
 
 

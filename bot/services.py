@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.settings import Settings
+from services.accounts import AccountVerifier
 from services.audit import AuditLog
 from services.db.engine import Database
 from services.directory import Directory, NameResolver
@@ -43,6 +44,7 @@ class BotServices:
     names: NameResolver
     operators: OperatorService
     audit: AuditLog
+    accounts: AccountVerifier
     identity: IdentityService | None
     graph: GraphTokenProvider | None
     importer: NetworkImporter
@@ -60,6 +62,7 @@ class BotServices:
             names=NameResolver(s),
             operators=OperatorService(s),
             audit=AuditLog(s),
+            accounts=AccountVerifier(settings.login_base_url),
             identity=_identity(settings, s),
             graph=_graph(settings),
             importer=NetworkImporter(s),

@@ -8,3 +8,8 @@ SHOW_ORG = "show_org"  # one organization's details; data: {"org": id}
 OPERATORS_PAGE = "operators_page"
 
 ALL = frozenset({HELP, LIST_PAGE, SHOW_ORG, OPERATORS_PAGE})
+APPROVE_REQUEST = "approve_request"  # data: {"request": id}
+REJECT_REQUEST = "reject_request"
+REQUEST_REFRESH = "request_refresh"  # Universal Actions refresh: each viewer's own view
+
+ALL = ALL | {APPROVE_REQUEST, REJECT_REQUEST, REQUEST_REFRESH}

@@ -145,6 +145,20 @@ class OperatorService:
             view = await self._request_view(session, request)
         return AddOutcome(applied=False, request=view)
 
+    async def presence(self, scope: Scope, email: str) -> str | None:
+        """'already_present' / 'already_requested' when adding EMAIL would be refused."""
+        email = email.strip().lower()
+        async with self._sessions() as session:
+            op = (await session.execute(select(Operator.status).where(
+                Operator.email == email))).scalar_one_or_none()
+            if op is not None and op != OperatorStatus.REMOVED:
+                return "already_present"
+            pending = (await session.execute(select(OperatorRequest.id).where(
+                OperatorRequest.organization_id == scope.organization_id,
+                OperatorRequest.email == email,
+                OperatorRequest.status == RequestStatus.PENDING))).first()
+        return "already_requested" if pending is not None else None
+
     async def decide(self, scope: Scope, request_id: int, approve: bool, *,
                      cid: str | None = None) -> RequestView:
         """Approve or reject a pending request, once, as an admin of its organization."""

@@ -161,6 +161,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "what is the way", "procedure",
     ),
     "add": (
+        "ajoutez", "ajouter", "rajoute", "give access to", "donne acces a",
         "add", "ajouter", "ajoute", "invite", "inviter", "create", "creer", "new", "nouveau",
         "nouvel", "nouvelle", "grant", "donner acces",
     ),

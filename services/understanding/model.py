@@ -14,6 +14,7 @@ class Intent:
     FAQ = "faq"
     OPERATORS = "operators"
     AUDIT = "audit"
+    ADD_OPERATOR = "add_operator"
     LIST = "list"
     COUNT = "count"
     LICENSE_TOTAL = "license_total"
@@ -93,3 +94,5 @@ class Query:
     faq: str | None = None
     unknown_name: str | None = None  # a name that matches nothing the operator may see
     text: str = ""
+    email: str | None = None  # an e-mail in the question ("add jane@contoso.com ...")
+    role: str | None = None  # "reader" / "admin" named in the question

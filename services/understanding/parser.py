@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from rapidfuzz import fuzz, process
@@ -301,10 +301,13 @@ async def parse(text: str, language: str, today: dt.date,
         has_threshold=gt is not None or lt is not None, has_range=date is not None,
         token_count=len(tokens),
     )
+    email = next((t for t in tokens if EMAIL.match(t)), None)
+    if email:
+        signals = replace(signals, concepts=signals.concepts | {"email"})
     intent, faq = classify(signals)
     unknown_name = None
     if subject is None and parent is None and intent not in {
-            Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.AUDIT}:
+            Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.AUDIT, Intent.ADD_OPERATOR}:
         lenient = kind is None and bool({"license", "sku", "when", "expire"} & concepts)
         unknown_name = _leftover_name(parsed, leftover, where, lenient)
         if unknown_name and (intent == Intent.UNKNOWN or kind is None):
@@ -315,8 +318,18 @@ async def parse(text: str, language: str, today: dt.date,
         intent=intent, language=language, today=today, kind=kind, filters=filters,
         subject=subject.item.id if subject else None,
         subject_name=subject.item.name if subject else None, faq=faq,
-        unknown_name=unknown_name, text=cleaned,
+        unknown_name=unknown_name, text=cleaned, email=email,
+        role=_role_named(tokens),
     )
+
+
+ROLE_WORDS = {"reader": "reader", "lecteur": "reader", "lectrice": "reader",
+              "admin": "admin", "administrator": "admin", "administrateur": "admin",
+              "administratrice": "admin"}
+
+
+def _role_named(tokens: Sequence[str]) -> str | None:
+    return next((ROLE_WORDS[t] for t in tokens if t in ROLE_WORDS), None)
 
 
 def _org_intent(concepts: frozenset[str]) -> str:

@@ -1,0 +1,71 @@
+"""Approval cards: each viewer's view (refresh), approve and reject."""
+
+from __future__ import annotations
+
+from bot.context import BadCardData, Reply, Request
+from cards.operator_requests import approval_card
+from dialogs.add_operator import ADD_OPERATOR
+from services.operators import OperatorError
+from services.understanding import Intent
+
+
+async def admin_user_ids(req: Request, organization_id: str) -> list[str]:
+    """Teams user ids of the organization's admins, for the card's refresh."""
+    admins = await req.services.operators.admins_of(organization_id)
+    return [f"8:orgid:{aad}" for _id, _email, aad in admins if aad]
+
+
+def _request_id(req: Request) -> int:
+    value = req.data.get("request")
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise BadCardData("bad request id")
+    return value
+
+
+async def handle_request_refresh(req: Request) -> Reply:
+    """What this viewer sees: the buttons for an active admin of the organization."""
+    try:
+        request = await req.services.operators.request(req.scope, _request_id(req))
+    except OperatorError:
+        raise BadCardData("request not visible to this operator") from None
+    decider = req.scope.is_admin and request.requested_by_id != req.scope.operator_id
+    admins = await admin_user_ids(req, request.organization_id)
+    card = approval_card(request, req.tr, decider_view=decider, admin_user_ids=admins)
+    return Reply("request_refresh", card, {"intent": "request_refresh",
+                                           "value": request.status})
+
+
+async def _decide(req: Request, approve: bool) -> Reply:
+    operators = req.services.operators
+    request_id = _request_id(req)
+    note = None
+    try:
+        request = await operators.decide(req.scope, request_id, approve)
+    except OperatorError as exc:  # own request, already decided
+        request = await operators.request(req.scope, request_id)
+        note = req.tr(f"approval.{exc.code}") if exc.code in {
+            "own_request", "already_decided"} else None
+    admins = await admin_user_ids(req, request.organization_id)
+    card = approval_card(request, req.tr, decider_view=False, admin_user_ids=admins,
+                         note=note)
+    answer = {"intent": "decide", "value": request.status}
+    reply = Reply("decide", card, answer)
+    if note is None:  # tell the requester, in the conversation where they asked
+        reply.notices.append(req.tr(f"approval.told.{request.status}",
+                                    email=request.email, who=request.decided_by or "?"))
+    return reply
+
+
+async def handle_add_operator(req: Request) -> Reply:
+    """'add jane@contoso.com as reader': the add dialog, pre-filled."""
+    options = {"email": req.query.email, "role": req.query.role}
+    return Reply(Intent.ADD_OPERATOR, {}, {"intent": Intent.ADD_OPERATOR, **options},
+                 dialog=ADD_OPERATOR, dialog_options=options)
+
+
+async def handle_approve(req: Request) -> Reply:
+    return await _decide(req, True)
+
+
+async def handle_reject(req: Request) -> Reply:
+    return await _decide(req, False)

@@ -1,0 +1,192 @@
+"""Adding operators from Teams (issue 5): the dialog, the work-or-school check, the
+approval card and its decisions, through the real bot with botbuilder's TestAdapter."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botbuilder.core import MemoryStorage
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from sqlalchemy import select
+
+from bot.partner_bot import PartnerBot
+from bot.services import BotServices
+from bot.settings import load_settings
+from services.accounts import AccountVerifier
+from services.db.engine import Database
+from services.db.models import AuditEvent, Operator, OperatorRequest
+from tests.support.fake_login import FakeLogin
+
+ALICE = "634cd7e1-1cfd-591b-bd2f-417196023cf5"  # admin, Contoso
+CHLOE = "597d744c-6312-5e87-a54e-94685d351e43"  # admin, Contoso
+BRUNO = "c06ff11f-0b82-5537-b896-a2f8d555a553"  # reader, Contoso
+JAN = "6c1e4507-b867-565b-9b30-486f9f528ca8"  # admin, Fabrikam
+CONTOSO = "4ebb284a-b03c-52a7-8795-819416500e20"
+FABRIKAM = "cece167b-edfa-5a39-9804-0b3be068de6e"
+
+
+@pytest.fixture
+def login() -> Iterator[FakeLogin]:
+    with FakeLogin() as fake:
+        yield fake
+
+
+@pytest.fixture
+def bot(demo_db: Database, login: FakeLogin) -> PartnerBot:
+    services = BotServices.create(load_settings(DATABASE_URL=demo_db.url), demo_db)
+    services.accounts = AccountVerifier(login.base_url, login.session())
+    return PartnerBot(services, MemoryStorage())
+
+
+def adapter(bot: PartnerBot, aad: str, tenant: str = CONTOSO, locale: str = "en-US"
+            ) -> TestAdapter:
+    return TestAdapter(bot.on_turn, Activity(
+        channel_id="msteams", service_url="https://test.invalid/", locale=locale,
+        from_property=ChannelAccount(id=f"29:{aad}", aad_object_id=aad),
+        recipient=ChannelAccount(id="28:bot"),
+        conversation=ConversationAccount(id=f"a:{aad}", tenant_id=tenant)))
+
+
+def text_of(activity: Activity) -> str:
+    parts = [activity.text or ""]
+    for a in activity.attachments or []:
+        content = a.content if isinstance(a.content, dict) else a.content.serialize()
+        parts.append(json.dumps(content, ensure_ascii=False))
+    if activity.value is not None:
+        parts.append(json.dumps(getattr(activity.value, "body", None) or {}, default=str))
+    return " ".join(parts)
+
+
+async def say(ad: TestAdapter, message: str | Activity) -> str:
+    await ad.receive_activity(message)
+    out = " ".join(text_of(a) for a in ad.activity_buffer)
+    ad.activity_buffer.clear()
+    return out
+
+
+def submit(choice: str) -> Activity:
+    return Activity(type=ActivityTypes.message, value={"add_operator": choice})
+
+
+def invoke(verb: str, data: dict[str, Any]) -> Activity:
+    return Activity(type=ActivityTypes.invoke, name="adaptiveCard/action",
+                    value={"action": {"type": "Action.Execute", "verb": verb, "data": data},
+                           "trigger": "manual"})
+
+
+async def find(db: Database, email: str) -> Operator | None:
+    async with db.sessions() as session:
+        return (await session.execute(select(Operator).where(
+            Operator.email == email))).scalar_one_or_none()
+
+
+async def test_an_admin_adds_an_operator(bot: PartnerBot, demo_db: Database) -> None:
+    alice = adapter(bot, ALICE)
+    confirm = await say(alice, "add jane.doe@contoso.example as reader")
+    assert "Add this operator?" in confirm and "jane.doe@contoso.example" in confirm
+    assert "added as Reader" in await say(alice, submit("apply"))
+    jane = await find(demo_db, "jane.doe@contoso.example")
+    assert jane is not None and jane.role == "reader" and jane.added_by == \
+        "alice.durand@contoso.example"
+    again = await say(alice, "add jane.doe@contoso.example as admin")
+    assert "already an operator" in again
+
+
+async def test_the_dialog_asks_what_is_missing(bot: PartnerBot, demo_db: Database) -> None:
+    alice = adapter(bot, ALICE, locale="fr-FR")
+    assert "adresse e-mail" in await say(alice, "ajoute un opérateur")
+    assert "Quel rôle" in await say(alice, "marie@fabrikam.example")
+    assert "Ajouter cet opérateur" in await say(alice, "administrateur")
+    assert "a été ajouté comme Administrateur" in await say(alice, submit("apply"))
+    marie = await find(demo_db, "marie@fabrikam.example")
+    assert marie is not None and marie.role == "admin"
+
+
+@pytest.mark.parametrize(("email", "reason"), [
+    ("someone@outlook.com", "personal Microsoft account"),
+    ("someone@nowhere.example", "not a Microsoft 365 work or school account"),
+    ("not-an-address", "not a valid e-mail"),
+])
+async def test_accounts_that_are_not_work_or_school_are_refused(
+        bot: PartnerBot, demo_db: Database, email: str, reason: str) -> None:
+    alice = adapter(bot, ALICE)
+    answer = await say(alice, "add an operator")
+    assert "work or school e-mail" in answer
+    assert reason in await say(alice, email)
+    assert "cancelled" in (await say(alice, "cancel")).lower()
+    assert await find(demo_db, email) is None
+
+
+async def test_cancel_at_the_confirmation(bot: PartnerBot, demo_db: Database) -> None:
+    alice = adapter(bot, ALICE)
+    await say(alice, "add sam@contoso.example as reader")
+    assert "Cancelled" in await say(alice, submit("cancel"))
+    assert await find(demo_db, "sam@contoso.example") is None
+
+
+async def request_by_bruno(bot: PartnerBot, demo_db: Database, email: str) -> int:
+    bruno = adapter(bot, BRUNO)
+    await say(bruno, f"add {email} as reader")
+    sent = await say(bruno, submit("apply"))
+    assert "sent to the admins of Contoso Partners" in sent
+    assert "Operator request" in sent and "8:orgid:" + ALICE in sent  # refresh for admins
+    async with demo_db.sessions() as session:
+        return (await session.execute(select(OperatorRequest.id).where(
+            OperatorRequest.email == email))).scalar_one()
+
+
+async def test_a_readers_request_approved_by_an_admin(bot: PartnerBot,
+                                                      demo_db: Database) -> None:
+    request_id = await request_by_bruno(bot, demo_db, "kim@contoso.example")
+    assert await find(demo_db, "kim@contoso.example") is None
+    alice = adapter(bot, ALICE)
+    view = await say(alice, invoke("request_refresh", {"request": request_id}))
+    assert "Approve" in view and "Reject" in view  # an admin's own view
+    bruno_view = await say(adapter(bot, BRUNO), invoke("request_refresh",
+                                                       {"request": request_id}))
+    assert "Approve" not in bruno_view  # the requester sees the status only
+    decided = await say(alice, invoke("approve_request", {"request": request_id}))
+    assert "Approved by alice.durand@contoso.example" in decided
+    assert "was approved by" in decided  # the requester is told in the conversation
+    kim = await find(demo_db, "kim@contoso.example")
+    assert kim is not None and kim.status == "active"
+    # Kim's first sign-in binds her object id (tests/dialogs/test_sign_in.py covers the
+    # SSO path); then she can ask questions about her organization's customers.
+    kim_aad = "12345678-1234-4234-8234-123456789abc"
+    async with demo_db.sessions() as session, session.begin():
+        (await session.get(Operator, kim.id)).aad_object_id = kim_aad  # type: ignore[union-attr]
+    assert "Greenleaf" in await say(adapter(bot, kim_aad), "expired customers")
+    late = await say(adapter(bot, CHLOE), invoke("reject_request", {"request": request_id}))
+    assert "already decided" in late
+
+
+async def test_rejection(bot: PartnerBot, demo_db: Database) -> None:
+    request_id = await request_by_bruno(bot, demo_db, "rex@contoso.example")
+    decided = await say(adapter(bot, CHLOE), invoke("reject_request", {"request": request_id}))
+    assert "Rejected by chloe.leroy@contoso.example" in decided
+    assert await find(demo_db, "rex@contoso.example") is None
+
+
+async def test_a_forged_decision_changes_nothing(bot: PartnerBot, demo_db: Database) -> None:
+    request_id = await request_by_bruno(bot, demo_db, "ivy@contoso.example")
+    forged = await say(adapter(bot, JAN, tenant=FABRIKAM),
+                       invoke("approve_request", {"request": request_id}))
+    assert "Only admins of" in forged
+    assert await say(adapter(bot, BRUNO), invoke("approve_request", {"request": request_id}))
+    async with demo_db.sessions() as session:
+        status = (await session.execute(select(OperatorRequest.status).where(
+            OperatorRequest.id == request_id))).scalar_one()
+        forged_events = (await session.execute(select(AuditEvent).where(
+            AuditEvent.action == "operator_request.forbidden"))).scalars().all()
+    assert status == "pending" and len(forged_events) == 2
+    assert await find(demo_db, "ivy@contoso.example") is None
+
+
+@pytest.mark.parametrize("data", [{"request": "1; drop"}, {"request": True}, {}])
+async def test_tampered_request_ids(bot: PartnerBot, data: dict[str, Any]) -> None:
+    answer = await say(adapter(bot, ALICE), invoke("approve_request", data))
+    assert "no longer valid" in answer
