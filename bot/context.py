@@ -39,3 +39,4 @@ class Request:
     today: dt.date
     data: dict[str, Any] = field(default_factory=dict)  # card action data (never trusted)
     full_answer: bool = False  # `ask`: list answers carry every item, not one page
+    cid: str | None = None  # the turn's correlation id (logs, audit events)

@@ -24,7 +24,7 @@ from bot.context import Reply, Request
 from bot.identity import resolve_operator
 from bot.routing import handler_for_intent, handler_for_verb, run
 from bot.services import BotServices
-from bot.turnlog import INTENT, OPERATOR
+from bot.turnlog import CID, INTENT, OPERATOR
 from cards.help import welcome_card
 from cards.notices import not_operator_card, notice_card
 from dialogs.add_operator import SCOPE as DIALOG_SCOPE
@@ -90,7 +90,8 @@ class PartnerBot(TeamsActivityHandler):
         query = await parse(text, tr.language, today, self._services.names.bind(scope))
         context.turn_state[INTENT] = query.intent
         request = Request(scope, query, tr, self._services, today,
-                          full_answer=bool(context.turn_state.get(FULL_ANSWER)))
+                          full_answer=bool(context.turn_state.get(FULL_ANSWER)),
+                          cid=context.turn_state.get(CID))
         return await run(handler_for_intent(query.intent), request)
 
     async def _reply(self, context: TurnContext, text: str, scope: Scope | None) -> None:
@@ -234,7 +235,8 @@ class PartnerBot(TeamsActivityHandler):
         else:
             today = turn_date(context)
             query = Query(intent=Intent.UNKNOWN, language=tr.language, today=today)
-            reply = await run(handler, Request(scope, query, tr, self._services, today, data))
+            reply = await run(handler, Request(scope, query, tr, self._services, today, data,
+                                               cid=context.turn_state.get(CID)))
             context.turn_state[REPLY] = reply
             card = reply.card
             for notice in reply.notices:

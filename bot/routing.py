@@ -33,6 +33,8 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.OPERATORS: directory.handle_operators,
     Intent.AUDIT: directory.handle_audit,
     Intent.ADD_OPERATOR: operators.handle_add_operator,
+    Intent.REMOVE_OPERATOR: operators.handle_remove_request,
+    Intent.CHANGE_ROLE: operators.handle_role_request,
 }
 
 VERB_HANDLERS: dict[str, Handler] = {
@@ -43,6 +45,8 @@ VERB_HANDLERS: dict[str, Handler] = {
     verbs.APPROVE_REQUEST: operators.handle_approve,
     verbs.REJECT_REQUEST: operators.handle_reject,
     verbs.REQUEST_REFRESH: operators.handle_request_refresh,
+    verbs.CONFIRM_REMOVE: operators.handle_confirm_remove,
+    verbs.CONFIRM_ROLE: operators.handle_confirm_role,
 }
 
 

@@ -62,3 +62,21 @@ def approval_card(request: RequestView, tr: Messages, *, decider_view: bool,
             "userIds": admin_user_ids[:60],
         }
     return result
+
+
+def change_confirm_card(tr: Messages, *, email: str, role: str | None,
+                        again: bool = False) -> dict[str, Any]:
+    """Confirm a removal (ROLE None) or a role change; AGAIN: the second ask when
+    removing yourself."""
+    if role is None:
+        text = tr("opchange.remove_self_again" if again else "opchange.remove",
+                  email=inert(email))
+        action = ExecuteAction(title=tr("opchange.confirm"), verb=verbs.CONFIRM_REMOVE,
+                               data={"verb": verbs.CONFIRM_REMOVE, "email": email,
+                                     "again": again}, style="destructive")
+    else:
+        text = tr("opchange.role", email=inert(email), role=tr(f"role.{role}"))
+        action = ExecuteAction(title=tr("opchange.confirm"), verb=verbs.CONFIRM_ROLE,
+                               data={"verb": verbs.CONFIRM_ROLE, "email": email,
+                                     "role": role})
+    return card([title(tr("opchange.title")), paragraph(text)], [action])

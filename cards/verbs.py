@@ -13,3 +13,7 @@ REJECT_REQUEST = "reject_request"
 REQUEST_REFRESH = "request_refresh"  # Universal Actions refresh: each viewer's own view
 
 ALL = ALL | {APPROVE_REQUEST, REJECT_REQUEST, REQUEST_REFRESH}
+CONFIRM_REMOVE = "confirm_remove"  # data: {"email": ..., "again": bool}
+CONFIRM_ROLE = "confirm_role"  # data: {"email": ..., "role": ...}
+
+ALL = ALL | {CONFIRM_REMOVE, CONFIRM_ROLE}

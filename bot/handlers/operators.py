@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from bot.context import BadCardData, Reply, Request
-from cards.operator_requests import approval_card
+from cards.common import inert
+from cards.notices import notice_card
+from cards.operator_requests import approval_card, change_confirm_card
 from dialogs.add_operator import ADD_OPERATOR
 from services.operators import OperatorError
+from services.scope import Right
 from services.understanding import Intent
 
 
@@ -40,7 +43,7 @@ async def _decide(req: Request, approve: bool) -> Reply:
     request_id = _request_id(req)
     note = None
     try:
-        request = await operators.decide(req.scope, request_id, approve)
+        request = await operators.decide(req.scope, request_id, approve, cid=req.cid)
     except OperatorError as exc:  # own request, already decided
         request = await operators.request(req.scope, request_id)
         note = req.tr(f"approval.{exc.code}") if exc.code in {
@@ -69,3 +72,64 @@ async def handle_approve(req: Request) -> Reply:
 
 async def handle_reject(req: Request) -> Reply:
     return await _decide(req, False)
+
+
+async def handle_remove_request(req: Request) -> Reply:
+    """'remove jane@contoso.com': a confirmation card (admins only)."""
+    req.scope.require(Right.MANAGE_OPERATORS)
+    email = req.query.email or ""
+    card = change_confirm_card(req.tr, email=email, role=None)
+    return Reply(Intent.REMOVE_OPERATOR, card, {"intent": Intent.REMOVE_OPERATOR,
+                                                "value": email})
+
+
+async def handle_role_request(req: Request) -> Reply:
+    req.scope.require(Right.MANAGE_OPERATORS)
+    email, role = req.query.email or "", req.query.role or "reader"
+    card = change_confirm_card(req.tr, email=email, role=role)
+    return Reply(Intent.CHANGE_ROLE, card, {"intent": Intent.CHANGE_ROLE, "value": email})
+
+
+def _email(req: Request) -> str:
+    email = req.data.get("email")
+    if not isinstance(email, str) or not 3 <= len(email) <= 320:
+        raise BadCardData("bad e-mail")
+    return email.strip().lower()
+
+
+def _change_refused(req: Request, exc: OperatorError, email: str) -> Reply:
+    message = req.tr(f"opchange.{exc.code}" if exc.code in {"last_admin", "not_found"}
+                     else "error.bad_action", email=inert(email))
+    return Reply("operator_change", notice_card(message),
+                 {"intent": "operator_change", "error": exc.code, "message": message})
+
+
+async def handle_confirm_remove(req: Request) -> Reply:
+    """Decided on the server: admin of the same organization, an admin always remains;
+    removing yourself asks twice."""
+    email = _email(req)
+    if email == req.scope.email and req.data.get("again") is not True:
+        req.scope.require(Right.MANAGE_OPERATORS)
+        return Reply("operator_change", change_confirm_card(req.tr, email=email, role=None,
+                                                            again=True),
+                     {"intent": "operator_change", "value": "confirm_again"})
+    try:
+        await req.services.operators.remove(req.scope, email, cid=req.cid)
+    except OperatorError as exc:
+        return _change_refused(req, exc, email)
+    message = req.tr("opchange.removed", email=inert(email))
+    return Reply("operator_change", notice_card(message),
+                 {"intent": "operator_change", "value": "removed"})
+
+
+async def handle_confirm_role(req: Request) -> Reply:
+    email, role = _email(req), req.data.get("role")
+    if role not in ("reader", "admin"):
+        raise BadCardData("bad role")
+    try:
+        await req.services.operators.change_role(req.scope, email, role, cid=req.cid)
+    except OperatorError as exc:
+        return _change_refused(req, exc, email)
+    message = req.tr("opchange.role_changed", email=inert(email), role=req.tr(f"role.{role}"))
+    return Reply("operator_change", notice_card(message),
+                 {"intent": "operator_change", "value": role})

@@ -46,6 +46,10 @@ def _faq_context(s: Signals) -> bool:
 RULES: tuple[Rule, ...] = (
     Rule(Intent.HELP, lambda s: bool({"help", "greeting"} & s.concepts) and s.token_count <= 5
          and s.kind is None and not s.has_subject),
+    Rule(Intent.REMOVE_OPERATOR, lambda s: "remove_word" in s.concepts and "email" in s.concepts
+         and "add" not in s.concepts),
+    Rule(Intent.CHANGE_ROLE, lambda s: "make_word" in s.concepts and "email" in s.concepts
+         and "role_named" in s.concepts and "add" not in s.concepts),
     Rule(Intent.ADD_OPERATOR, lambda s: "add" in s.concepts and "how" not in s.concepts
          and ("email" in s.concepts or "operator" in s.concepts) and not s.has_subject),
     Rule(Intent.FAQ, lambda s: "account_manager" in s.concepts and not s.has_subject,

@@ -10,6 +10,14 @@ from collections.abc import Iterable
 
 CONCEPTS: dict[str, tuple[str, ...]] = {
     # what the question is about
+    "remove_word": (
+        "remove", "delete", "revoke", "retire", "supprime", "supprimer", "retirer", "enleve",
+        "enlever", "revoque", "revoquer", "offboard",
+    ),
+    "make_word": (
+        "make", "set", "change", "promote", "demote", "passe", "passer", "mets", "mettre",
+        "nomme", "nommer", "rends", "rendre", "donne le role", "change le role",
+    ),
     "audit_log": (
         "audit log", "audit logs", "audit trail", "journal d audit", "journal audit",
         "historique des modifications", "history of changes", "change log", "changelog",

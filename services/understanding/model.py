@@ -15,6 +15,8 @@ class Intent:
     OPERATORS = "operators"
     AUDIT = "audit"
     ADD_OPERATOR = "add_operator"
+    REMOVE_OPERATOR = "remove_operator"
+    CHANGE_ROLE = "change_role"
     LIST = "list"
     COUNT = "count"
     LICENSE_TOTAL = "license_total"

@@ -302,12 +302,15 @@ async def parse(text: str, language: str, today: dt.date,
         token_count=len(tokens),
     )
     email = next((t for t in tokens if EMAIL.match(t)), None)
+    role = _role_named(tokens)
     if email:
-        signals = replace(signals, concepts=signals.concepts | {"email"})
+        signals = replace(signals, concepts=signals.concepts | {"email"} | (
+            {"role_named"} if role else set()))
     intent, faq = classify(signals)
     unknown_name = None
     if subject is None and parent is None and intent not in {
-            Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.AUDIT, Intent.ADD_OPERATOR}:
+            Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.AUDIT, Intent.ADD_OPERATOR,
+            Intent.REMOVE_OPERATOR, Intent.CHANGE_ROLE}:
         lenient = kind is None and bool({"license", "sku", "when", "expire"} & concepts)
         unknown_name = _leftover_name(parsed, leftover, where, lenient)
         if unknown_name and (intent == Intent.UNKNOWN or kind is None):
@@ -318,8 +321,7 @@ async def parse(text: str, language: str, today: dt.date,
         intent=intent, language=language, today=today, kind=kind, filters=filters,
         subject=subject.item.id if subject else None,
         subject_name=subject.item.name if subject else None, faq=faq,
-        unknown_name=unknown_name, text=cleaned, email=email,
-        role=_role_named(tokens),
+        unknown_name=unknown_name, text=cleaned, email=email, role=role,
     )
 
 

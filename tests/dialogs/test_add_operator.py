@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.partner_bot import PartnerBot
 from bot.services import BotServices
 from bot.settings import load_settings
+from bot.turnlog import TurnLogMiddleware
 from services.accounts import AccountVerifier
 from services.db.engine import Database
 from services.db.models import AuditEvent, Operator, OperatorRequest
@@ -44,11 +45,13 @@ def bot(demo_db: Database, login: FakeLogin) -> PartnerBot:
 
 def adapter(bot: PartnerBot, aad: str, tenant: str = CONTOSO, locale: str = "en-US"
             ) -> TestAdapter:
-    return TestAdapter(bot.on_turn, Activity(
+    test_adapter = TestAdapter(bot.on_turn, Activity(
         channel_id="msteams", service_url="https://test.invalid/", locale=locale,
         from_property=ChannelAccount(id=f"29:{aad}", aad_object_id=aad),
         recipient=ChannelAccount(id="28:bot"),
         conversation=ConversationAccount(id=f"a:{aad}", tenant_id=tenant)))
+    test_adapter.use(TurnLogMiddleware())  # as in production: correlation ids
+    return test_adapter
 
 
 def text_of(activity: Activity) -> str:
@@ -190,3 +193,46 @@ async def test_a_forged_decision_changes_nothing(bot: PartnerBot, demo_db: Datab
 async def test_tampered_request_ids(bot: PartnerBot, data: dict[str, Any]) -> None:
     answer = await say(adapter(bot, ALICE), invoke("approve_request", data))
     assert "no longer valid" in answer
+
+
+async def test_change_role_and_remove_with_confirmation(bot: PartnerBot,
+                                                        demo_db: Database) -> None:
+    alice = adapter(bot, ALICE)
+    asked = await say(alice, "make bruno.petit@contoso.example admin")
+    assert "Change the role of bruno.petit@contoso.example to Admin?" in asked
+    bruno = await find(demo_db, "bruno.petit@contoso.example")
+    assert bruno is not None and bruno.role == "reader"  # nothing before the confirmation
+    done = await say(alice, invoke("confirm_role", {"email": "bruno.petit@contoso.example",
+                                                    "role": "admin"}))
+    assert "is now Admin" in done
+    assert "Remove chloe.leroy" in await say(alice, "remove chloe.leroy@contoso.example")
+    assert "was removed" in await say(alice, invoke(
+        "confirm_remove", {"email": "chloe.leroy@contoso.example"}))
+    chloe = await find(demo_db, "chloe.leroy@contoso.example")
+    assert chloe is not None and chloe.status == "removed"
+    async with demo_db.sessions() as session:
+        events = (await session.execute(select(AuditEvent).where(AuditEvent.action.in_(
+            ["operator.role_changed", "operator.removed"])))).scalars().all()
+    assert len(events) == 2 and all(e.correlation_id for e in events)
+
+
+async def test_removing_yourself_asks_twice_and_the_last_admin_stays(
+        bot: PartnerBot, demo_db: Database) -> None:
+    alice = adapter(bot, ALICE)
+    await say(alice, invoke("confirm_remove", {"email": "chloe.leroy@contoso.example"}))
+    first = await say(alice, invoke("confirm_remove", {"email": "alice.durand@contoso.example"}))
+    assert "You are removing yourself" in first
+    second = await say(alice, invoke("confirm_remove", {"email": "alice.durand@contoso.example",
+                                                        "again": True}))
+    assert "last admin" in second
+    alice_row = await find(demo_db, "alice.durand@contoso.example")
+    assert alice_row is not None and alice_row.status == "active"
+
+
+async def test_readers_cannot_change_operators(bot: PartnerBot, demo_db: Database) -> None:
+    bruno = adapter(bot, BRUNO)
+    assert "Only admins of" in await say(bruno, "remove alice.durand@contoso.example")
+    assert "Only admins of" in await say(bruno, invoke(
+        "confirm_remove", {"email": "alice.durand@contoso.example", "again": True}))
+    alice_row = await find(demo_db, "alice.durand@contoso.example")
+    assert alice_row is not None and alice_row.status == "active"
