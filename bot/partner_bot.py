@@ -98,6 +98,7 @@ class PartnerBot(TeamsActivityHandler):
         reply = await self.answer(context, text, scope)
         context.turn_state[REPLY] = reply
         if reply.dialog is not None:
+            context.turn_state[DIALOG_SCOPE] = scope or await self._operator(context)
             dc = await self._dialogs(context).create_context(context)
             await dc.begin_dialog(reply.dialog, reply.dialog_options)
             await self._state.save_changes(context)
@@ -145,8 +146,32 @@ class PartnerBot(TeamsActivityHandler):
             return [f"8:orgid:{aad}" for _i, _e, aad in
                     await services.operators.admins_of(organization_id) if aad]
 
-        dialogs.add(AddOperatorDialog(services.operators, services.accounts, admins))
+        lookup = self._graph_lookup if services.graph is not None else None
+        dialogs.add(AddOperatorDialog(services.operators, services.accounts, admins, lookup))
         return dialogs
+
+    async def _graph_lookup(self, context: TurnContext, email: str) -> tuple[str, str] | None:
+        """The user in the admin's directory (object id, display name), through Graph on
+        behalf of the signed-in admin; None when any step is unavailable."""
+        services = self._services
+        sender = context.activity.from_property
+        connection = services.settings.oauth_connection_name
+        try:
+            client = context.turn_state.get(UserTokenClient.__name__)
+            if client is not None:
+                response = await client.get_user_token(sender.id, connection,
+                                                       context.activity.channel_id, None)
+            else:
+                response = await context.adapter.get_user_token(context, connection)
+            if response is None or not response.token or services.graph is None:
+                return None
+            graph_token = await services.graph.on_behalf_of(
+                response.token, str(sender.aad_object_id or sender.id).lower())
+            user = await services.graph_api.user(graph_token, email)
+        except Exception as exc:  # noqa: BLE001 - the lookup only enriches the dialog
+            logger.warning("Graph user lookup skipped: %s", exc.__class__.__name__)
+            return None
+        return (user.id, user.display_name) if user else None
 
     async def _sign_in(self, context: TurnContext, text: str | None = None) -> None:
         """Continue or start the SSO sign-in; once signed in, answer the pending question."""

@@ -10,6 +10,7 @@ from services.accounts import AccountVerifier
 from services.audit import AuditLog
 from services.db.engine import Database
 from services.directory import Directory, NameResolver
+from services.graph import GraphClient
 from services.graph_auth import GraphTokenProvider
 from services.identity import EntraTokenValidator, IdentityService
 from services.network.importer import NetworkExporter, NetworkImporter
@@ -45,6 +46,7 @@ class BotServices:
     operators: OperatorService
     audit: AuditLog
     accounts: AccountVerifier
+    graph_api: GraphClient
     identity: IdentityService | None
     graph: GraphTokenProvider | None
     importer: NetworkImporter
@@ -63,6 +65,7 @@ class BotServices:
             operators=OperatorService(s),
             audit=AuditLog(s),
             accounts=AccountVerifier(settings.login_base_url),
+            graph_api=GraphClient(settings.graph_base_url),
             identity=_identity(settings, s),
             graph=_graph(settings),
             importer=NetworkImporter(s),

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
         alias="ENTRA_OPENID_METADATA_URL")
     login_base_url: str = Field(default="https://login.microsoftonline.com",
                                 alias="LOGIN_BASE_URL")
+    graph_base_url: str = Field(default="https://graph.microsoft.com", alias="GRAPH_BASE_URL")
     # Local mode has no inbound authentication: binding it to a public address needs
     # this explicit opt-in (e.g. a dev container whose port is forwarded).
     allow_public_local_mode: bool = Field(default=False, alias="ALLOW_PUBLIC_LOCAL_MODE")

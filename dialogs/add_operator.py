@@ -41,6 +41,8 @@ CID = "partnerbot.correlation_id"
 CANCEL = frozenset({"cancel", "annuler", "stop", "abort", "arrete", "laisse tomber"})
 
 AdminIds = Callable[[str], Awaitable[list[str]]]
+# (turn, e-mail) -> (object id, display name) from Graph, when the admin is signed in
+UserLookup = Callable[[Any, str], Awaitable[tuple[str, str] | None]]
 
 
 def _scope(step: WaterfallStepContext | DialogContext) -> Scope:
@@ -52,8 +54,9 @@ def _scope(step: WaterfallStepContext | DialogContext) -> Scope:
 
 class AddOperatorDialog(ComponentDialog):
     def __init__(self, operators: OperatorService, accounts: AccountVerifier,
-                 admin_user_ids: AdminIds) -> None:
+                 admin_user_ids: AdminIds, lookup: UserLookup | None = None) -> None:
         super().__init__(ADD_OPERATOR)
+        self._lookup = lookup
         self._operators = operators
         self._accounts = accounts
         self._admin_user_ids = admin_user_ids
@@ -108,6 +111,8 @@ class AddOperatorDialog(ComponentDialog):
             await step.context.send_activity(card_activity(notice_card(
                 tr(f"addop.{known}", email=inert(email)))))
             return await step.end_dialog(None)
+        found = await self._lookup(step.context, email) if self._lookup else None
+        step.values["aad"], step.values["name"] = found if found else (None, None)
         if step.values["role"]:
             return await step.next(None)
         return await step.prompt("role", PromptOptions(
@@ -122,7 +127,7 @@ class AddOperatorDialog(ComponentDialog):
             step.values["role"] = step.result.value
         tr = messages(step.context.activity.locale)
         email = step.values["email"]
-        name = email.split("@")[0].replace(".", " ").title()
+        name = step.values.get("name") or email.split("@")[0].replace(".", " ").title()
         step.values["name"] = name
         return await step.prompt("confirm", PromptOptions(
             prompt=card_activity(confirm_card(email, name, step.values["role"], tr))))
@@ -137,7 +142,7 @@ class AddOperatorDialog(ComponentDialog):
         email, role = step.values["email"], step.values["role"]
         try:
             outcome = await self._operators.add(
-                scope, email, step.values["name"], role,
+                scope, email, step.values["name"], role, aad_object_id=step.values.get("aad"),
                 cid=step.context.turn_state.get(CID),
                 requester_conversation=_reference(step.context.activity))
         except OperatorError as exc:
