@@ -25,6 +25,8 @@ class Reply:
     answer: dict[str, Any] = field(default_factory=dict)
     # Short messages to post in the conversation besides the card (e.g. "approved").
     notices: list[str] = field(default_factory=list)
+    # Replace the card message itself for everyone, not only the clicker's view.
+    update_message: bool = False
     # A multi-turn dialog to start instead of sending the card (e.g. add an operator).
     dialog: str | None = None
     dialog_options: dict[str, Any] = field(default_factory=dict)

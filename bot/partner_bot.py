@@ -243,6 +243,18 @@ class PartnerBot(TeamsActivityHandler):
         await context.send_activity(card_activity(notice_card(tr(key, code=code))))
         return InvokeResponse(status=int(HTTPStatus.OK))
 
+    async def _update_card_message(self, context: TurnContext, card: dict[str, Any]) -> None:
+        """The decided card replaces the message for everyone in the conversation."""
+        message_id = context.activity.reply_to_id
+        if not message_id:
+            return
+        update = card_activity(card)
+        update.id = message_id
+        try:
+            await context.update_activity(update)
+        except Exception as exc:  # noqa: BLE001 - the clicker's copy is updated anyway
+            logger.warning("could not update the card message: %s", exc.__class__.__name__)
+
     async def _card_action(self, context: TurnContext) -> InvokeResponse:
         tr = messages(context.activity.locale)
         value = context.activity.value if isinstance(context.activity.value, dict) else {}
@@ -266,6 +278,8 @@ class PartnerBot(TeamsActivityHandler):
             card = reply.card
             for notice in reply.notices:
                 await context.send_activity(card_activity(notice_card(notice)))
+            if reply.update_message:
+                await self._update_card_message(context, card)
         return _card_response(card)
 
 

@@ -52,7 +52,7 @@ async def _decide(req: Request, approve: bool) -> Reply:
     card = approval_card(request, req.tr, decider_view=False, admin_user_ids=admins,
                          note=note)
     answer = {"intent": "decide", "value": request.status}
-    reply = Reply("decide", card, answer)
+    reply = Reply("decide", card, answer, update_message=True)
     if note is None:  # tell the requester, in the conversation where they asked
         reply.notices.append(req.tr(f"approval.told.{request.status}",
                                     email=request.email, who=request.decided_by or "?"))

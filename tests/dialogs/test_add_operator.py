@@ -77,6 +77,7 @@ def submit(choice: str) -> Activity:
 
 def invoke(verb: str, data: dict[str, Any]) -> Activity:
     return Activity(type=ActivityTypes.invoke, name="adaptiveCard/action",
+                    reply_to_id="approval-card-message",
                     value={"action": {"type": "Action.Execute", "verb": verb, "data": data},
                            "trigger": "manual"})
 
@@ -154,6 +155,8 @@ async def test_a_readers_request_approved_by_an_admin(bot: PartnerBot,
     assert "Approve" not in bruno_view  # the requester sees the status only
     decided = await say(alice, invoke("approve_request", {"request": request_id}))
     assert "Approved by alice.durand@contoso.example" in decided
+    (updated,) = alice.updated_activities  # the card message itself, for everyone
+    assert updated.id == "approval-card-message" and "Approved by" in text_of(updated)
     assert "was approved by" in decided  # the requester is told in the conversation
     kim = await find(demo_db, "kim@contoso.example")
     assert kim is not None and kim.status == "active"
@@ -236,3 +239,24 @@ async def test_readers_cannot_change_operators(bot: PartnerBot, demo_db: Databas
         "confirm_remove", {"email": "alice.durand@contoso.example", "again": True}))
     alice_row = await find(demo_db, "alice.durand@contoso.example")
     assert alice_row is not None and alice_row.status == "active"
+
+
+async def test_an_admin_cannot_approve_their_own_request(bot: PartnerBot,
+                                                          demo_db: Database) -> None:
+    from services.db.models import Organization
+
+    async with demo_db.sessions() as session, session.begin():
+        org = await session.get(Organization, "p-contoso")
+        assert org is not None
+        org.require_approval = True
+    alice = adapter(bot, ALICE)
+    await say(alice, "add una@contoso.example as reader")
+    assert "sent to the admins" in await say(alice, submit("apply"))
+    async with demo_db.sessions() as session:
+        request_id = (await session.execute(select(OperatorRequest.id).where(
+            OperatorRequest.email == "una@contoso.example"))).scalar_one()
+    own = await say(alice, invoke("approve_request", {"request": request_id}))
+    assert "can't decide on your own request" in own
+    assert await find(demo_db, "una@contoso.example") is None
+    assert "Approved by chloe" in await say(adapter(bot, CHLOE), invoke(
+        "approve_request", {"request": request_id}))
