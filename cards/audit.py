@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from microsoft_teams.cards import ColumnDefinition, Table, TableCell, TableRow, TextBlock
+from microsoft_teams.cards import ColumnDefinition, Table, TableRow
 
-from cards.common import card, inert, paragraph, title
+from cards.common import card, cell, inert, paragraph, title
 from services.audit import AuditEntry
 from services.i18n import Messages
-
-
-def _cell(text: str, **kwargs: Any) -> TableCell:
-    return TableCell(items=[TextBlock(text=text, wrap=True, **kwargs)])
 
 
 def audit_card(organization: str, entries: list[AuditEntry], tr: Messages) -> dict[str, Any]:
@@ -20,11 +16,11 @@ def audit_card(organization: str, entries: list[AuditEntry], tr: Messages) -> di
     if not entries:
         body.append(paragraph(tr("audit.empty")))
         return card(body)
-    header = TableRow(cells=[_cell(tr(k), weight="Bolder") for k in (
+    header = TableRow(cells=[cell(tr(k), weight="Bolder") for k in (
         "audit.col.when", "audit.col.who", "audit.col.what", "audit.col.target")])
     rows = [TableRow(cells=[
-        _cell(tr.date(e.at.date()), size="Small"), _cell(inert(e.actor), size="Small"),
-        _cell(inert(e.action), size="Small"), _cell(inert(e.target or "—"), size="Small"),
+        cell(tr.date(e.at.date()), size="Small"), cell(inert(e.actor), size="Small"),
+        cell(inert(e.action), size="Small"), cell(inert(e.target or "—"), size="Small"),
     ]) for e in entries]
     body.append(Table(columns=[ColumnDefinition(width=w) for w in (2, 3, 3, 3)],
                       rows=[header, *rows], first_row_as_headers=True, show_grid_lines=False))

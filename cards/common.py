@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from microsoft_teams.cards import AdaptiveCard, CardElement, TextBlock
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    ExecuteAction,
+    TableCell,
+    TextBlock,
+)
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION: Literal["1.5"] = "1.5"
@@ -37,3 +44,21 @@ def card(body: list[CardElement], actions: list[Any] | None = None) -> dict[str,
     data["$schema"] = SCHEMA
     data.setdefault("msteams", {"width": "Full"})
     return data
+
+
+def cell(text: str, **kwargs: Any) -> TableCell:
+    """A table cell holding one wrapped text."""
+    return TableCell(items=[TextBlock(text=text, wrap=True, **kwargs)])
+
+
+def paging(offset: int, shown: int, limit: int, total: int, previous: str, more: str,
+           verb: str, data: dict[str, Any]) -> ActionSet | None:
+    """'Previous' / 'Next' buttons re-running the same query server-side at an offset."""
+    actions: list[Any] = []
+    if offset > 0:
+        actions.append(ExecuteAction(title=previous, verb=verb, data={
+            "verb": verb, **data, "offset": max(0, offset - limit)}))
+    if offset + shown < total:
+        actions.append(ExecuteAction(title=more, verb=verb, data={
+            "verb": verb, **data, "offset": offset + shown}))
+    return ActionSet(actions=actions) if actions else None

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from microsoft_teams.cards import (
-    ActionSet,
     ColumnDefinition,
     ExecuteAction,
     Table,
@@ -17,7 +16,7 @@ from microsoft_teams.cards import (
 )
 
 from cards import verbs
-from cards.common import card, inert, paragraph, title
+from cards.common import card, cell, inert, paging, paragraph, title
 from cards.describe import Described, describe
 from services.directory.views import OrgPage, OrgRow
 from services.i18n import Messages
@@ -34,9 +33,6 @@ class ListView:
     query_data: dict[str, Any]  # the query, sent back by "Next" / "Previous"
 
 
-def _cell(text: str, **kwargs: Any) -> TableCell:
-    return TableCell(items=[TextBlock(text=text, wrap=True, **kwargs)])
-
 
 def _date(value: dt.date | None, tr: Messages) -> str:
     return tr.date(value) if value else "—"
@@ -48,7 +44,7 @@ def _header(view: ListView, tr: Messages) -> TableRow:
         cells.append(tr("col.parent.partner" if view.kind == "partner" else "col.parent"))
     cells += [tr("col.licenses"), tr("col.expires_in_range" if view.described.filters.expiry
                                      else "col.expiry"), tr("col.skus"), tr("col.status")]
-    return TableRow(cells=[_cell(c, weight="Bolder") for c in cells])
+    return TableRow(cells=[cell(c, weight="Bolder") for c in cells])
 
 
 def _row(row: OrgRow, view: ListView, tr: Messages) -> TableRow:
@@ -57,13 +53,13 @@ def _row(row: OrgRow, view: ListView, tr: Messages) -> TableRow:
                                                  data={"verb": verbs.SHOW_ORG, "org": row.id}))
     cells = [name]
     if view.show_parent:
-        cells.append(_cell(inert(row.parent_name or "—")))
+        cells.append(cell(inert(row.parent_name or "—")))
     expiry = row.match_date if view.described.filters.expiry else row.expiry
     cells += [
-        _cell(tr.number(row.licenses)),
-        _cell(_date(expiry, tr), color="Attention" if row.lapsed else None),
-        _cell(", ".join(row.skus) or "—", size="Small"),
-        _cell(tr(f"status.{row.onboarding}"), size="Small"),
+        cell(tr.number(row.licenses)),
+        cell(_date(expiry, tr), color="Attention" if row.lapsed else None),
+        cell(", ".join(row.skus) or "—", size="Small"),
+        cell(tr(f"status.{row.onboarding}"), size="Small"),
     ]
     return TableRow(cells=cells)
 
@@ -83,16 +79,8 @@ def org_list_card(view: ListView, tr: Messages) -> dict[str, Any]:
     body.append(Table(columns=[ColumnDefinition(width=w) for w in width],
                       rows=[_header(view, tr)] + [_row(r, view, tr) for r in page.rows],
                       first_row_as_headers=True, show_grid_lines=False))
-    actions: list[Any] = []
-    if page.offset > 0:
-        actions.append(_page_action(tr("list.previous"), view, max(0, page.offset - page.limit)))
-    if last < page.total:
-        actions.append(_page_action(tr("list.more"), view, last))
-    if actions:
-        body.append(ActionSet(actions=actions))
+    buttons = paging(page.offset, len(page.rows), page.limit, page.total,
+                     tr("list.previous"), tr("list.more"), verbs.LIST_PAGE, view.query_data)
+    if buttons:
+        body.append(buttons)
     return card(body)
-
-
-def _page_action(label: str, view: ListView, offset: int) -> ExecuteAction:
-    data = {"verb": verbs.LIST_PAGE, **view.query_data, "offset": offset}
-    return ExecuteAction(title=label, verb=verbs.LIST_PAGE, data=data)

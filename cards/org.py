@@ -9,12 +9,10 @@ from microsoft_teams.cards import (
     Fact,
     FactSet,
     Table,
-    TableCell,
     TableRow,
-    TextBlock,
 )
 
-from cards.common import card, inert, paragraph, title
+from cards.common import card, cell, inert, paragraph, title
 from services.directory.views import OrgDetail
 from services.i18n import Messages
 
@@ -35,9 +33,6 @@ def headline(detail: OrgDetail, intent: str, tr: Messages) -> str:
         return tr("org.headline.expired", name=name, date=tr.date(detail.expiry))
     return tr("org.headline.expiry", name=name, date=tr.date(detail.expiry))
 
-
-def _cell(text: str, **kwargs: Any) -> TableCell:
-    return TableCell(items=[TextBlock(text=text, wrap=True, **kwargs)])
 
 
 def org_card(detail: OrgDetail, intent: str, tr: Messages) -> dict[str, Any]:
@@ -63,12 +58,12 @@ def org_card(detail: OrgDetail, intent: str, tr: Messages) -> dict[str, Any]:
     if not detail.subscriptions:
         body.append(paragraph(tr("org.no_subscriptions")))
         return card(body)
-    header = TableRow(cells=[_cell(tr(k), weight="Bolder") for k in (
+    header = TableRow(cells=[cell(tr(k), weight="Bolder") for k in (
         "col.sku", "col.licenses", "col.starts", "col.expiry", "col.active")])
     rows = [TableRow(cells=[
-        _cell(inert(s.sku_name)), _cell(tr.number(s.licenses)), _cell(tr.date(s.starts_on)),
-        _cell(tr.date(s.expires_on), color=None if s.active else "Attention"),
-        _cell(tr("yes" if s.active else "no")),
+        cell(inert(s.sku_name)), cell(tr.number(s.licenses)), cell(tr.date(s.starts_on)),
+        cell(tr.date(s.expires_on), color=None if s.active else "Attention"),
+        cell(tr("yes" if s.active else "no")),
     ]) for s in detail.subscriptions[:30]]
     body.append(Table(columns=[ColumnDefinition(width=w) for w in (3, 1, 2, 2, 1)],
                       rows=[header, *rows], first_row_as_headers=True, show_grid_lines=False))
