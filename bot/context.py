@@ -25,8 +25,12 @@ class Reply:
     answer: dict[str, Any] = field(default_factory=dict)
     # Short messages to post in the conversation besides the card (e.g. "approved").
     notices: list[str] = field(default_factory=list)
-    # Replace the card message itself for everyone, not only the clicker's view.
+    # Replace the card message itself for everyone, not only the clicker's view, and its
+    # copies in other conversations ({"reference", "activity_id"}).
     update_message: bool = False
+    copies: list[dict[str, Any]] = field(default_factory=list)
+    # Where the notices go when not this conversation (e.g. the requester's own chat).
+    notice_reference: dict[str, Any] | None = None
     # A multi-turn dialog to start instead of sending the card (e.g. add an operator).
     dialog: str | None = None
     dialog_options: dict[str, Any] = field(default_factory=dict)

@@ -22,7 +22,7 @@ from botbuilder.schema import (
 
 from bot.adapter import on_turn_error
 from bot.context import Reply
-from bot.partner_bot import FULL_ANSWER, REPLY, PartnerBot
+from bot.partner_bot import FULL_ANSWER, IN_PROCESS, REPLY, PartnerBot
 from bot.turnlog import TurnLogMiddleware
 
 
@@ -68,6 +68,7 @@ async def ask(bot: PartnerBot, adapter: InProcessAdapter, activity: Activity, *,
     FULL_ANSWER: list answers carry every item (the `ask` contract), not just one page."""
     context = TurnContext(adapter, activity)
     context.turn_state[FULL_ANSWER] = full_answer
+    context.turn_state[IN_PROCESS] = True
     await adapter.run_pipeline(context, bot.on_turn)
     reply: Reply | None = context.turn_state.get(REPLY)
     return reply

@@ -29,7 +29,7 @@ from cards.help import welcome_card
 from cards.notices import not_operator_card, notice_card
 from dialogs.add_operator import SCOPE as DIALOG_SCOPE
 from dialogs.add_operator import AddOperatorDialog
-from dialogs.common import card_activity
+from dialogs.common import card_activity, reference_of, send_proactive, update_proactive
 from dialogs.sign_in import SIGN_IN, SignInDialog
 from services.i18n import messages
 from services.scope import Scope
@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 REPLY = "partnerbot.reply"
 FULL_ANSWER = "partnerbot.full_answer"  # `ask`: list answers with every item
+IN_PROCESS = "partnerbot.in_process"  # `ask`: no Teams conversation to remember
 
 
 def turn_date(context: TurnContext) -> dt.date:
@@ -75,6 +76,12 @@ class PartnerBot(TeamsActivityHandler):
         else:
             scope = await resolve_operator(context, self._services.scopes)
         context.turn_state[OPERATOR] = scope.operator_id if scope else "none"
+        conversation = context.activity.conversation
+        if scope is not None and conversation is not None and \
+                conversation.conversation_type == "personal" and \
+                not context.turn_state.get(IN_PROCESS):
+            await self._services.conversations.remember(scope.operator_id,
+                                                        reference_of(context))
         return scope
 
     async def answer(self, context: TurnContext, text: str,
@@ -142,12 +149,10 @@ class PartnerBot(TeamsActivityHandler):
                                      services.identity, tr("sso.signin.title"),
                                      tr("sso.signin.text")))
 
-        async def admins(organization_id: str) -> list[str]:
-            return [f"8:orgid:{aad}" for _i, _e, aad in
-                    await services.operators.admins_of(organization_id) if aad]
-
         lookup = self._graph_lookup if services.graph is not None else None
-        dialogs.add(AddOperatorDialog(services.operators, services.accounts, admins, lookup))
+        dialogs.add(AddOperatorDialog(services.operators, services.accounts,
+                                      services.conversations, services.settings.bot_id,
+                                      lookup))
         return dialogs
 
     async def _graph_lookup(self, context: TurnContext, email: str) -> tuple[str, str] | None:
@@ -243,17 +248,37 @@ class PartnerBot(TeamsActivityHandler):
         await context.send_activity(card_activity(notice_card(tr(key, code=code))))
         return InvokeResponse(status=int(HTTPStatus.OK))
 
-    async def _update_card_message(self, context: TurnContext, card: dict[str, Any]) -> None:
-        """The decided card replaces the message for everyone in the conversation."""
+    async def _update_card_message(self, context: TurnContext, card: dict[str, Any],
+                                   copies: list[dict[str, Any]]) -> None:
+        """The decided card replaces the message for everyone in this conversation, and
+        every copy posted elsewhere (the admins' chats)."""
         message_id = context.activity.reply_to_id
-        if not message_id:
-            return
-        update = card_activity(card)
-        update.id = message_id
+        app_id = self._services.settings.bot_id
         try:
-            await context.update_activity(update)
+            if message_id:
+                update = card_activity(card)
+                update.id = message_id
+                await context.update_activity(update)
+            for copy in copies:
+                if copy.get("activity_id") in (None, message_id):
+                    continue
+                await update_proactive(context, copy["reference"], copy["activity_id"],
+                                       card_activity(card), app_id)
         except Exception as exc:  # noqa: BLE001 - the clicker's copy is updated anyway
-            logger.warning("could not update the card message: %s", exc.__class__.__name__)
+            logger.warning("could not update a card copy: %s", exc.__class__.__name__)
+
+    async def _notify(self, context: TurnContext, reference: dict[str, Any] | None,
+                      text: str) -> None:
+        here = context.activity.conversation.id if context.activity.conversation else None
+        if reference is None or reference.get("conversation", {}).get("id") == here:
+            await context.send_activity(card_activity(notice_card(text)))
+            return
+        try:
+            await send_proactive(context, reference, card_activity(notice_card(text)),
+                                 self._services.settings.bot_id)
+        except Exception as exc:  # noqa: BLE001 - fall back to this conversation
+            logger.warning("could not reach the requester's chat: %s", exc.__class__.__name__)
+            await context.send_activity(card_activity(notice_card(text)))
 
     async def _card_action(self, context: TurnContext) -> InvokeResponse:
         tr = messages(context.activity.locale)
@@ -277,9 +302,9 @@ class PartnerBot(TeamsActivityHandler):
             context.turn_state[REPLY] = reply
             card = reply.card
             for notice in reply.notices:
-                await context.send_activity(card_activity(notice_card(notice)))
+                await self._notify(context, reply.notice_reference, notice)
             if reply.update_message:
-                await self._update_card_message(context, card)
+                await self._update_card_message(context, card, reply.copies)
         return _card_response(card)
 
 

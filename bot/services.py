@@ -8,6 +8,7 @@ from typing import Any
 from bot.settings import Settings
 from services.accounts import AccountVerifier
 from services.audit import AuditLog
+from services.conversations import ConversationBook
 from services.db.engine import Database
 from services.directory import Directory, NameResolver
 from services.graph import GraphClient
@@ -47,6 +48,7 @@ class BotServices:
     audit: AuditLog
     accounts: AccountVerifier
     graph_api: GraphClient
+    conversations: ConversationBook
     identity: IdentityService | None
     graph: GraphTokenProvider | None
     importer: NetworkImporter
@@ -66,6 +68,7 @@ class BotServices:
             audit=AuditLog(s),
             accounts=AccountVerifier(settings.login_base_url),
             graph_api=GraphClient(settings.graph_base_url),
+            conversations=ConversationBook(s),
             identity=_identity(settings, s),
             graph=_graph(settings),
             importer=NetworkImporter(s),

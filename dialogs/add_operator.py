@@ -6,6 +6,7 @@ policy) becomes a request, and the approval card is posted for the admins."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,19 +29,21 @@ from botbuilder.schema import Activity
 from cards.common import inert
 from cards.notices import notice_card
 from cards.operator_requests import CONFIRM, approval_card, confirm_card
-from dialogs.common import card_activity
+from dialogs.common import card_activity, reference_of, send_proactive
 from services.accounts import WORK_OR_SCHOOL, AccountVerifier
+from services.conversations import ConversationBook
 from services.i18n import messages
-from services.operators import OperatorError, OperatorService
+from services.operators import OperatorError, OperatorService, RequestView
 from services.scope import Scope
 from services.understanding.text import fold
+
+logger = logging.getLogger(__name__)
 
 ADD_OPERATOR = "add_operator"
 SCOPE = "partnerbot.scope"  # the bot puts the caller's Scope here every turn
 CID = "partnerbot.correlation_id"
 CANCEL = frozenset({"cancel", "annuler", "stop", "abort", "arrete", "laisse tomber"})
 
-AdminIds = Callable[[str], Awaitable[list[str]]]
 # (turn, e-mail) -> (object id, display name) from Graph, when the admin is signed in
 UserLookup = Callable[[Any, str], Awaitable[tuple[str, str] | None]]
 
@@ -54,12 +57,14 @@ def _scope(step: WaterfallStepContext | DialogContext) -> Scope:
 
 class AddOperatorDialog(ComponentDialog):
     def __init__(self, operators: OperatorService, accounts: AccountVerifier,
-                 admin_user_ids: AdminIds, lookup: UserLookup | None = None) -> None:
+                 conversations: ConversationBook, bot_app_id: str,
+                 lookup: UserLookup | None = None) -> None:
         super().__init__(ADD_OPERATOR)
         self._lookup = lookup
         self._operators = operators
         self._accounts = accounts
-        self._admin_user_ids = admin_user_ids
+        self._conversations = conversations
+        self._bot_app_id = bot_app_id
         self.add_dialog(TextPrompt("email", self._valid_account))
         self.add_dialog(ChoicePrompt("role"))
         self.add_dialog(TextPrompt("confirm", _confirmation))
@@ -160,10 +165,39 @@ class AddOperatorDialog(ComponentDialog):
             await step.context.send_activity(card_activity(notice_card(tr(
                 "addop.requested", email=inert(email), role=role_text,
                 organization=inert(scope.organization_name)))))
-            admins = await self._admin_user_ids(scope.organization_id)
-            await step.context.send_activity(card_activity(approval_card(
-                outcome.request, tr, decider_view=False, admin_user_ids=admins)))
+            await self._post_approval_cards(step, scope, outcome.request)
         return await step.end_dialog(None)
+
+    async def _post_approval_cards(self, step: WaterfallStepContext, scope: Scope,
+                                   request: RequestView) -> None:
+        """The card here (the requester sees its status) and in every admin's own chat;
+        every copy is remembered so a decision updates them all."""
+        tr = messages(step.context.activity.locale)
+        admins = await self._operators.admins_of(scope.organization_id)
+        teams_ids = [f"8:orgid:{aad}" for _id, _email, aad in admins if aad]
+        activity = card_activity(approval_card(request, tr, decider_view=False,
+                                               admin_user_ids=teams_ids))
+        here = reference_of(step.context)
+        refs = []
+        sent = await step.context.send_activity(activity)
+        if sent is not None and sent.id:
+            refs.append({"reference": here, "activity_id": sent.id})
+        chats = await self._conversations.personal(a[0] for a in admins)
+        for admin_id, _email, _aad in admins:
+            chat = chats.get(admin_id)
+            if admin_id == scope.operator_id or chat is None or \
+                    chat.get("conversation", {}).get("id") == here["conversation"]["id"]:
+                continue
+            try:
+                activity_id = await send_proactive(step.context, chat, activity,
+                                                   self._bot_app_id)
+            except Exception as exc:  # noqa: BLE001 - one admin unreachable: others still
+                logger.warning("approval card not delivered to operator %s: %s", admin_id,
+                               exc.__class__.__name__)
+                continue
+            if activity_id:
+                refs.append({"reference": chat, "activity_id": activity_id})
+        await self._operators.add_card_refs(request.id, refs)
 
 
 async def _confirmation(prompt: PromptValidatorContext) -> bool:

@@ -255,6 +255,18 @@ class OperatorService:
                 raise OperatorError("not_found")
             return await self._request_view(session, request)
 
+    async def add_card_refs(self, request_id: int, refs: list[dict[str, Any]]) -> None:
+        """Remember where copies of a request's approval card were posted."""
+        async with self._sessions() as session, session.begin():
+            request = await session.get(OperatorRequest, request_id, with_for_update=True)
+            if request is not None:
+                request.card_refs = [*(request.card_refs or []), *refs]
+
+    async def card_refs(self, request_id: int) -> list[dict[str, Any]]:
+        async with self._sessions() as session:
+            request = await session.get(OperatorRequest, request_id)
+            return list(request.card_refs or []) if request is not None else []
+
     async def admins_of(self, organization_id: str) -> list[tuple[int, str, str | None]]:
         """(id, email, aad object id) of the active admins, to route approval cards."""
         async with self._sessions() as session:

@@ -52,8 +52,11 @@ async def _decide(req: Request, approve: bool) -> Reply:
     card = approval_card(request, req.tr, decider_view=False, admin_user_ids=admins,
                          note=note)
     answer = {"intent": "decide", "value": request.status}
-    reply = Reply("decide", card, answer, update_message=True)
-    if note is None:  # tell the requester, in the conversation where they asked
+    chats = await req.services.conversations.personal([request.requested_by_id])
+    reply = Reply("decide", card, answer, update_message=True,
+                  copies=await operators.card_refs(request_id),
+                  notice_reference=chats.get(request.requested_by_id))
+    if note is None:  # tell the requester, in their own chat when the bot knows it
         reply.notices.append(req.tr(f"approval.told.{request.status}",
                                     email=request.email, who=request.decided_by or "?"))
     return reply

@@ -260,6 +260,18 @@ class AuditEvent(Base):
     created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, index=True)
 
 
+class OperatorConversation(Base):
+    """The operator's personal chat with the bot, to reach them proactively
+    (approval cards, decisions)."""
+
+    __tablename__ = "operator_conversations"
+
+    operator_id: Mapped[int] = mapped_column(
+        ForeignKey("operators.id", ondelete="CASCADE"), primary_key=True)
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, onupdate=_now)
+
+
 class ProcessedActivity(Base):
     """Activities already handled, so a retry from Teams (same id, same conversation) is
     processed once, whichever instance receives it."""
@@ -305,6 +317,7 @@ __all__ = [
     "OperatorRequest",
     "OperatorStatus",
     "OrgClosure",
+    "OperatorConversation",
     "OrgKind",
     "ProcessedActivity",
     "Organization",

@@ -49,7 +49,8 @@ def adapter(bot: PartnerBot, aad: str, tenant: str = CONTOSO, locale: str = "en-
         channel_id="msteams", service_url="https://test.invalid/", locale=locale,
         from_property=ChannelAccount(id=f"29:{aad}", aad_object_id=aad),
         recipient=ChannelAccount(id="28:bot"),
-        conversation=ConversationAccount(id=f"a:{aad}", tenant_id=tenant)))
+        conversation=ConversationAccount(id=f"a:{aad}", tenant_id=tenant,
+                                         conversation_type="personal")))
     test_adapter.use(TurnLogMiddleware())  # as in production: correlation ids
     return test_adapter
 
@@ -153,10 +154,16 @@ async def test_a_readers_request_approved_by_an_admin(bot: PartnerBot,
     bruno_view = await say(adapter(bot, BRUNO), invoke("request_refresh",
                                                        {"request": request_id}))
     assert "Approve" not in bruno_view  # the requester sees the status only
-    decided = await say(alice, invoke("approve_request", {"request": request_id}))
+    await alice.receive_activity(invoke("approve_request", {"request": request_id}))
+    told = [a for a in alice.activity_buffer if "was approved by" in text_of(a)]
+    assert [a.conversation.id for a in told] == [f"a:{BRUNO}"]  # the requester's own chat
+    decided = " ".join(text_of(a) for a in alice.activity_buffer)
+    alice.activity_buffer.clear()
     assert "Approved by alice.durand@contoso.example" in decided
-    (updated,) = alice.updated_activities  # the card message itself, for everyone
-    assert updated.id == "approval-card-message" and "Approved by" in text_of(updated)
+    # the card message itself, for everyone, and the copy in Bruno's conversation
+    assert "approval-card-message" in {u.id for u in alice.updated_activities}
+    assert all("Approved by" in text_of(u) for u in alice.updated_activities)
+    assert len(alice.updated_activities) == 2
     assert "was approved by" in decided  # the requester is told in the conversation
     kim = await find(demo_db, "kim@contoso.example")
     assert kim is not None and kim.status == "active"
@@ -260,3 +267,19 @@ async def test_an_admin_cannot_approve_their_own_request(bot: PartnerBot,
     assert await find(demo_db, "una@contoso.example") is None
     assert "Approved by chloe" in await say(adapter(bot, CHLOE), invoke(
         "approve_request", {"request": request_id}))
+
+
+async def test_every_admin_gets_the_card_in_their_chat(bot: PartnerBot,
+                                                        demo_db: Database) -> None:
+    for admin in (ALICE, CHLOE):  # admins who have talked to the bot in their own chat
+        await say(adapter(bot, admin), "help")
+    bruno = adapter(bot, BRUNO)
+    await say(bruno, "add nora@contoso.example as reader")
+    await bruno.receive_activity(submit("apply"))
+    delivered = {a.conversation.id for a in bruno.activity_buffer
+                 if "Operator request" in text_of(a)}
+    assert delivered == {f"a:{BRUNO}", f"a:{ALICE}", f"a:{CHLOE}"}
+    async with demo_db.sessions() as session:
+        refs = (await session.execute(select(OperatorRequest.card_refs).where(
+            OperatorRequest.email == "nora@contoso.example"))).scalar_one()
+    assert len(refs) == 3
