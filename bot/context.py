@@ -31,6 +31,8 @@ class Reply:
     copies: list[dict[str, Any]] = field(default_factory=list)
     # Where the notices go when not this conversation (e.g. the requester's own chat).
     notice_reference: dict[str, Any] | None = None
+    # An operator request whose approval card must be posted (here and to the admins).
+    post_request: Any = None
     # A multi-turn dialog to start instead of sending the card (e.g. add an operator).
     dialog: str | None = None
     dialog_options: dict[str, Any] = field(default_factory=dict)

@@ -29,6 +29,7 @@ from cards.help import welcome_card
 from cards.notices import not_operator_card, notice_card
 from dialogs.add_operator import SCOPE as DIALOG_SCOPE
 from dialogs.add_operator import AddOperatorDialog
+from dialogs.approvals import post_approval_cards
 from dialogs.common import card_activity, reference_of, send_proactive, update_proactive
 from dialogs.sign_in import SIGN_IN, SignInDialog
 from services.i18n import messages
@@ -104,6 +105,12 @@ class PartnerBot(TeamsActivityHandler):
     async def _reply(self, context: TurnContext, text: str, scope: Scope | None) -> None:
         reply = await self.answer(context, text, scope)
         context.turn_state[REPLY] = reply
+        if reply.post_request is not None and scope is not None:
+            await context.send_activity(card_activity(reply.card))
+            services = self._services
+            await post_approval_cards(context, reply.post_request, scope, services.operators,
+                                      services.conversations, services.settings.bot_id)
+            return
         if reply.dialog is not None:
             context.turn_state[DIALOG_SCOPE] = scope or await self._operator(context)
             dc = await self._dialogs(context).create_context(context)

@@ -33,7 +33,7 @@ def approval_card(request: RequestView, tr: Messages, *, decider_view: bool,
     """The same card for everyone; DECIDER_VIEW adds the buttons (admins, pending)."""
     body: list[Any] = [
         title(tr("approval.title")),
-        paragraph(tr("approval.body", requester=inert(request.requested_by),
+        paragraph(tr(f"approval.body.{request.action}", requester=inert(request.requested_by),
                      email=inert(request.email), role=tr(f"role.{request.role}"))),
     ]
     if request.status == "pending":

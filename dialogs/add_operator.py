@@ -6,7 +6,6 @@ policy) becomes a request, and the approval card is posted for the admins."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,16 +27,15 @@ from botbuilder.schema import Activity
 
 from cards.common import inert
 from cards.notices import notice_card
-from cards.operator_requests import CONFIRM, approval_card, confirm_card
-from dialogs.common import card_activity, reference_of, send_proactive
+from cards.operator_requests import CONFIRM, confirm_card
+from dialogs.approvals import post_approval_cards
+from dialogs.common import card_activity
 from services.accounts import WORK_OR_SCHOOL, AccountVerifier
 from services.conversations import ConversationBook
 from services.i18n import messages
-from services.operators import OperatorError, OperatorService, RequestView
+from services.operators import OperatorError, OperatorService
 from services.scope import Scope
 from services.understanding.text import fold
-
-logger = logging.getLogger(__name__)
 
 ADD_OPERATOR = "add_operator"
 SCOPE = "partnerbot.scope"  # the bot puts the caller's Scope here every turn
@@ -165,39 +163,9 @@ class AddOperatorDialog(ComponentDialog):
             await step.context.send_activity(card_activity(notice_card(tr(
                 "addop.requested", email=inert(email), role=role_text,
                 organization=inert(scope.organization_name)))))
-            await self._post_approval_cards(step, scope, outcome.request)
+            await post_approval_cards(step.context, outcome.request, scope, self._operators,
+                                      self._conversations, self._bot_app_id)
         return await step.end_dialog(None)
-
-    async def _post_approval_cards(self, step: WaterfallStepContext, scope: Scope,
-                                   request: RequestView) -> None:
-        """The card here (the requester sees its status) and in every admin's own chat;
-        every copy is remembered so a decision updates them all."""
-        tr = messages(step.context.activity.locale)
-        admins = await self._operators.admins_of(scope.organization_id)
-        teams_ids = [f"8:orgid:{aad}" for _id, _email, aad in admins if aad]
-        activity = card_activity(approval_card(request, tr, decider_view=False,
-                                               admin_user_ids=teams_ids))
-        here = reference_of(step.context)
-        refs = []
-        sent = await step.context.send_activity(activity)
-        if sent is not None and sent.id:
-            refs.append({"reference": here, "activity_id": sent.id})
-        chats = await self._conversations.personal(a[0] for a in admins)
-        for admin_id, _email, _aad in admins:
-            chat = chats.get(admin_id)
-            if admin_id == scope.operator_id or chat is None or \
-                    chat.get("conversation", {}).get("id") == here["conversation"]["id"]:
-                continue
-            try:
-                activity_id = await send_proactive(step.context, chat, activity,
-                                                   self._bot_app_id)
-            except Exception as exc:  # noqa: BLE001 - one admin unreachable: others still
-                logger.warning("approval card not delivered to operator %s: %s", admin_id,
-                               exc.__class__.__name__)
-                continue
-            if activity_id:
-                refs.append({"reference": chat, "activity_id": activity_id})
-        await self._operators.add_card_refs(request.id, refs)
 
 
 async def _confirmation(prompt: PromptValidatorContext) -> bool:

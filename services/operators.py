@@ -57,6 +57,7 @@ class OperatorsPage:
 @dataclass(frozen=True)
 class RequestView:
     id: int
+    action: str  # add / change_role / remove
     organization_id: str
     email: str
     name: str | None
@@ -185,13 +186,55 @@ class OperatorService:
             if decided.rowcount != 1:  # type: ignore[attr-defined]
                 raise OperatorError("already_decided")
             if approve:
-                await self._apply_addition(session, request, scope.email)
+                await self._apply(session, request, scope.email)
             self._audit(session, scope, f"operator_request.{status}", request.email,
                         {"status": "pending"}, {"status": status}, cid)
         async with self._sessions() as session:
             fresh = await session.get(OperatorRequest, request_id)
             assert fresh is not None
             return await self._request_view(session, fresh)
+
+    async def request_change(self, scope: Scope, action: str, email: str,
+                             role: str | None = None, *, cid: str | None = None) -> RequestView:
+        """A reader asks the admins to change a role or remove an operator."""
+        if action not in ("change_role", "remove") or (
+                action == "change_role" and role not in (Role.READER, Role.ADMIN)):
+            raise OperatorError("invalid")
+        async with self._sessions() as session, session.begin():
+            target = await self._member(session, scope, email)
+            pending = (await session.execute(select(OperatorRequest.id).where(
+                OperatorRequest.organization_id == scope.organization_id,
+                OperatorRequest.email == target.email, OperatorRequest.action == action,
+                OperatorRequest.status == RequestStatus.PENDING))).first()
+            if pending is not None:
+                raise OperatorError("already_requested")
+            request = OperatorRequest(
+                action=action, organization_id=scope.organization_id,
+                requested_by_id=scope.operator_id, email=target.email, name=target.name,
+                role=role or target.role, status=RequestStatus.PENDING, card_refs=[])
+            session.add(request)
+            await session.flush()
+            self._audit(session, scope, "operator_request.created", target.email, None,
+                        {"request": request.id, "action": action, "role": role}, cid)
+            return await self._request_view(session, request)
+
+    async def _apply(self, session: AsyncSession, request: OperatorRequest,
+                     approver: str) -> None:
+        if request.action == "add":
+            await self._apply_addition(session, request, approver)
+            return
+        op = (await session.execute(select(Operator).where(
+            Operator.email == request.email, Operator.organization_id ==
+            request.organization_id, Operator.status != OperatorStatus.REMOVED)
+        )).scalar_one_or_none()
+        if op is None:
+            raise OperatorError("not_found")
+        if op.role == Role.ADMIN and (request.action == "remove" or request.role != Role.ADMIN):
+            await self._keep_an_admin(session, request.organization_id, op)
+        if request.action == "remove":
+            op.status = OperatorStatus.REMOVED
+        else:
+            op.role = request.role
 
     async def _apply_addition(self, session: AsyncSession, request: OperatorRequest,
                               approver: str) -> None:
@@ -213,7 +256,7 @@ class OperatorService:
         async with self._sessions() as session, session.begin():
             op = await self._member(session, scope, email)
             if op.role == Role.ADMIN and role != Role.ADMIN:
-                await self._keep_an_admin(session, scope, op)
+                await self._keep_an_admin(session, scope.organization_id, op)
             before = {"role": op.role}
             op.role = role
             self._audit(session, scope, "operator.role_changed", op.email, before,
@@ -225,7 +268,7 @@ class OperatorService:
         async with self._sessions() as session, session.begin():
             op = await self._member(session, scope, email)
             if op.role == Role.ADMIN:
-                await self._keep_an_admin(session, scope, op)
+                await self._keep_an_admin(session, scope.organization_id, op)
             before = {"status": op.status, "role": op.role}
             op.status = OperatorStatus.REMOVED
             self._audit(session, scope, "operator.removed", op.email, before,
@@ -240,10 +283,11 @@ class OperatorService:
             raise OperatorError("not_found")
         return op
 
-    async def _keep_an_admin(self, session: AsyncSession, scope: Scope, leaving: Operator) -> None:
+    async def _keep_an_admin(self, session: AsyncSession, organization_id: str,
+                             leaving: Operator) -> None:
         """Lock the organization's active admins and refuse to lose the last one."""
         admins = (await session.execute(select(Operator.id).where(
-            Operator.organization_id == scope.organization_id, Operator.role == Role.ADMIN,
+            Operator.organization_id == organization_id, Operator.role == Role.ADMIN,
             Operator.status == OperatorStatus.ACTIVE).with_for_update())).scalars().all()
         if [a for a in admins if a != leaving.id] == []:
             raise OperatorError("last_admin")
@@ -279,7 +323,8 @@ class OperatorService:
     async def _request_view(self, session: AsyncSession, r: OperatorRequest) -> RequestView:
         names = dict((await session.execute(select(Operator.id, Operator.email).where(
             Operator.id.in_([r.requested_by_id, r.decided_by_id or -1])))).tuples().all())
-        return RequestView(r.id, r.organization_id, r.email, r.name, r.role, r.status,
+        return RequestView(r.id, r.action, r.organization_id, r.email, r.name, r.role,
+                           r.status,
                            names.get(r.requested_by_id, "?"), r.requested_by_id,
                            names.get(r.decided_by_id) if r.decided_by_id else None,
                            r.decided_at)

@@ -44,10 +44,12 @@ async def _decide(req: Request, approve: bool) -> Reply:
     note = None
     try:
         request = await operators.decide(req.scope, request_id, approve, cid=req.cid)
-    except OperatorError as exc:  # own request, already decided
+    except OperatorError as exc:  # own request, decided already, or it cannot apply
         request = await operators.request(req.scope, request_id)
         note = req.tr(f"approval.{exc.code}") if exc.code in {
-            "own_request", "already_decided"} else None
+            "own_request", "already_decided"} else req.tr(
+            f"opchange.{exc.code}" if exc.code in {"last_admin", "not_found"}
+            else "error.bad_action", email=inert(request.email))
     admins = await admin_user_ids(req, request.organization_id)
     card = approval_card(request, req.tr, decider_view=False, admin_user_ids=admins,
                          note=note)
@@ -77,18 +79,37 @@ async def handle_reject(req: Request) -> Reply:
     return await _decide(req, False)
 
 
+async def _reader_request(req: Request, action: str, email: str, role: str | None) -> Reply:
+    """A reader's change goes to the admins as a request with an approval card."""
+    try:
+        request = await req.services.operators.request_change(req.scope, action, email, role,
+                                                              cid=req.cid)
+    except OperatorError as exc:
+        key = "addop.already_requested" if exc.code == "already_requested" else \
+            "opchange.not_found"
+        message = req.tr(key, email=inert(email))
+        return Reply(action, notice_card(message), {"intent": action, "error": exc.code,
+                                                    "message": message})
+    message = req.tr("opchange.requested", email=inert(email),
+                     organization=inert(req.scope.organization_name))
+    return Reply(action, notice_card(message), {"intent": action, "value": "requested"},
+                 post_request=request)
+
+
 async def handle_remove_request(req: Request) -> Reply:
-    """'remove jane@contoso.com': a confirmation card (admins only)."""
-    req.scope.require(Right.MANAGE_OPERATORS)
+    """'remove jane@contoso.com': a confirmation card for admins, a request for readers."""
     email = req.query.email or ""
+    if not req.scope.is_admin:
+        return await _reader_request(req, "remove", email, None)
     card = change_confirm_card(req.tr, email=email, role=None)
     return Reply(Intent.REMOVE_OPERATOR, card, {"intent": Intent.REMOVE_OPERATOR,
                                                 "value": email})
 
 
 async def handle_role_request(req: Request) -> Reply:
-    req.scope.require(Right.MANAGE_OPERATORS)
     email, role = req.query.email or "", req.query.role or "reader"
+    if not req.scope.is_admin:
+        return await _reader_request(req, "change_role", email, role)
     card = change_confirm_card(req.tr, email=email, role=role)
     return Reply(Intent.CHANGE_ROLE, card, {"intent": Intent.CHANGE_ROLE, "value": email})
 

@@ -239,13 +239,36 @@ async def test_removing_yourself_asks_twice_and_the_last_admin_stays(
     assert alice_row is not None and alice_row.status == "active"
 
 
-async def test_readers_cannot_change_operators(bot: PartnerBot, demo_db: Database) -> None:
+async def test_readers_changes_are_requests_for_the_admins(bot: PartnerBot,
+                                                          demo_db: Database) -> None:
     bruno = adapter(bot, BRUNO)
-    assert "Only admins of" in await say(bruno, "remove alice.durand@contoso.example")
-    assert "Only admins of" in await say(bruno, invoke(
-        "confirm_remove", {"email": "alice.durand@contoso.example", "again": True}))
+    asked = await say(bruno, "remove chloe.leroy@contoso.example")
+    assert "sent to the admins of Contoso Partners" in asked and "asks to remove" in asked
+    chloe_row = await find(demo_db, "chloe.leroy@contoso.example")
+    assert chloe_row is not None and chloe_row.status == "active"  # nothing yet
+    forged = await say(bruno, invoke("confirm_remove", {
+        "email": "alice.durand@contoso.example", "again": True}))
+    assert "Only admins of" in forged  # a reader cannot confirm a change himself
+    async with demo_db.sessions() as session:
+        removal = (await session.execute(select(OperatorRequest.id).where(
+            OperatorRequest.action == "remove"))).scalar_one()
+    assert "Approved by" in await say(adapter(bot, ALICE), invoke(
+        "approve_request", {"request": removal}))
+    chloe_row = await find(demo_db, "chloe.leroy@contoso.example")
+    assert chloe_row is not None and chloe_row.status == "removed"
+
+    # Alice is now the only admin: a request to remove her cannot be applied
+    assert "sent to the admins" in await say(bruno, "remove alice.durand@contoso.example")
+    async with demo_db.sessions() as session:
+        last = (await session.execute(select(OperatorRequest.id).where(
+            OperatorRequest.action == "remove",
+            OperatorRequest.email == "alice.durand@contoso.example"))).scalar_one()
+    refused = await say(adapter(bot, ALICE), invoke("approve_request", {"request": last}))
+    assert "last admin" in refused
     alice_row = await find(demo_db, "alice.durand@contoso.example")
     assert alice_row is not None and alice_row.status == "active"
+
+    assert "sent to the admins" in await say(bruno, "make bruno.petit@contoso.example admin")
 
 
 async def test_an_admin_cannot_approve_their_own_request(bot: PartnerBot,
