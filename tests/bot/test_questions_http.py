@@ -189,3 +189,28 @@ async def test_operators_list_pages(client: Any, demo_db: Database) -> None:
     assert len(table_rows(page2)) == 1 + 3
     refused = await post_card(client, A.message("list operators", aad=A.BRUNO_AAD))
     assert "for admins of Contoso Partners" in json.dumps(refused)
+
+
+async def test_forged_approval_over_http_changes_nothing(client: Any, demo_db: Database) -> None:
+    from sqlalchemy import select
+
+    from services.db.models import AuditEvent, OperatorRequest
+    from services.operators import OperatorService
+    from services.scope import ScopeService
+
+    bruno = await ScopeService(demo_db.sessions).for_email("bruno.petit@contoso.example")
+    assert bruno is not None
+    outcome = await OperatorService(demo_db.sessions).add(bruno, "mia@contoso.example", "Mia",
+                                                           "admin")
+    assert outcome.request is not None
+    jan = "6c1e4507-b867-565b-9b30-486f9f528ca8"  # admin of Fabrikam, another partner
+    card = await post_card(client, A.card_action(
+        "approve_request", {"request": outcome.request.id}, aad=jan,
+        tenant="cece167b-edfa-5a39-9804-0b3be068de6e"))
+    assert "Only admins of Fabrikam IT" in json.dumps(card)
+    async with demo_db.sessions() as session:
+        status = (await session.execute(select(OperatorRequest.status).where(
+            OperatorRequest.id == outcome.request.id))).scalar_one()
+        audited = (await session.execute(select(AuditEvent.actor).where(
+            AuditEvent.action == "operator_request.forbidden"))).scalars().all()
+    assert status == "pending" and audited == ["jan.peeters@fabrikam.example"]
