@@ -16,29 +16,21 @@ import json
 import logging
 from typing import Any
 
-import requests
 from botframework.connector.auth import jwt_token_extractor
 from jwt.algorithms import RSAAlgorithm
 
+from services.openid import fetch_signing_keys
+
 logger = logging.getLogger(__name__)
 
-FETCH_TIMEOUT_S = 10.0
 KEYS_MAX_AGE = dt.timedelta(days=1)
 UNKNOWN_KEY_REFRESH_INTERVAL = dt.timedelta(minutes=5)
 
 _Metadata = jwt_token_extractor._OpenIdMetadata  # noqa: SLF001 - the class being fixed
 
 
-def _fetch(url: str) -> list[dict[str, Any]]:
-    meta = requests.get(url, timeout=FETCH_TIMEOUT_S)
-    meta.raise_for_status()
-    keys = requests.get(meta.json()["jwks_uri"], timeout=FETCH_TIMEOUT_S)
-    keys.raise_for_status()
-    return list(keys.json()["keys"])
-
-
 async def _refresh(self: Any) -> None:
-    self.keys = await asyncio.to_thread(_fetch, self.url)
+    self.keys = await asyncio.to_thread(fetch_signing_keys, self.url)
     self.last_updated = dt.datetime.now()
     logger.info("channel signing keys refreshed (%d keys)", len(self.keys))
 

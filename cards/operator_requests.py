@@ -28,6 +28,11 @@ def confirm_card(email: str, name: str, role: str, tr: Messages) -> dict[str, An
     ])
 
 
+def teams_user_ids(admins: list[tuple[int, str, str | None]]) -> list[str]:
+    """Teams ids (`8:orgid:<object id>`) of admins, for the card's refresh.userIds."""
+    return [f"8:orgid:{aad}" for _id, _email, aad in admins if aad]
+
+
 def approval_card(request: RequestView, tr: Messages, *, decider_view: bool,
                   admin_user_ids: list[str], note: str | None = None) -> dict[str, Any]:
     """The same card for everyone; DECIDER_VIEW adds the buttons (admins, pending)."""

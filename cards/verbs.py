@@ -1,19 +1,14 @@
-"""Every Action.Execute verb the bot understands, in one place."""
+"""Every Action.Execute verb the bot understands, in one place (bot/routing.py maps each
+to its handler)."""
 
 from __future__ import annotations
 
 HELP = "help"
 LIST_PAGE = "list_page"  # another page of a list; data: the query and the offset
 SHOW_ORG = "show_org"  # one organization's details; data: {"org": id}
-OPERATORS_PAGE = "operators_page"
-
-ALL = frozenset({HELP, LIST_PAGE, SHOW_ORG, OPERATORS_PAGE})
+OPERATORS_PAGE = "operators_page"  # data: {"offset": n}
 APPROVE_REQUEST = "approve_request"  # data: {"request": id}
 REJECT_REQUEST = "reject_request"
 REQUEST_REFRESH = "request_refresh"  # Universal Actions refresh: each viewer's own view
-
-ALL = ALL | {APPROVE_REQUEST, REJECT_REQUEST, REQUEST_REFRESH}
 CONFIRM_REMOVE = "confirm_remove"  # data: {"email": ..., "again": bool}
 CONFIRM_ROLE = "confirm_role"  # data: {"email": ..., "role": ...}
-
-ALL = ALL | {CONFIRM_REMOVE, CONFIRM_ROLE}

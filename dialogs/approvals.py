@@ -7,7 +7,7 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 
-from cards.operator_requests import approval_card
+from cards.operator_requests import approval_card, teams_user_ids
 from dialogs.common import card_activity, reference_of, send_proactive
 from services.conversations import ConversationBook
 from services.i18n import messages
@@ -24,7 +24,7 @@ async def post_approval_cards(context: TurnContext, request: RequestView, scope:
     copy is remembered so that a decision updates them all."""
     tr = messages(context.activity.locale)
     admins = await operators.admins_of(scope.organization_id)
-    teams_ids = [f"8:orgid:{aad}" for _id, _email, aad in admins if aad]
+    teams_ids = teams_user_ids(admins)
     activity = card_activity(approval_card(request, tr, decider_view=False,
                                            admin_user_ids=teams_ids))
     here = reference_of(context)

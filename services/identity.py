@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
 import time
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.db.models import AuditEvent, Operator, OperatorStatus, Organization
+from services.openid import fetch_signing_keys
 from services.scope import Scope, ScopeService
 
 logger = logging.getLogger(__name__)
 
 KEYS_MAX_AGE_S = 24 * 3600
-FETCH_TIMEOUT_S = 10
 
 
 class TokenInvalid(Exception):
@@ -51,11 +49,6 @@ class SsoClaims:
     name: str | None
 
 
-def _fetch_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as response:  # noqa: S310
-        return json.loads(response.read())
-
-
 class EntraTokenValidator:
     """Validates Entra ID access tokens issued for the bot's API (RS256 only)."""
 
@@ -67,9 +60,8 @@ class EntraTokenValidator:
         self._lock = asyncio.Lock()
 
     async def _refresh(self) -> None:
-        metadata = await asyncio.to_thread(_fetch_json, self._metadata_url)
-        jwks = await asyncio.to_thread(_fetch_json, metadata["jwks_uri"])
-        self._keys = {k["kid"]: jwt.PyJWK(k).key for k in jwks.get("keys", [])
+        keys = await asyncio.to_thread(fetch_signing_keys, self._metadata_url)
+        self._keys = {k["kid"]: jwt.PyJWK(k).key for k in keys
                       if k.get("kid") and k.get("kty") == "RSA"}
         self._fetched = time.monotonic()
 

@@ -51,13 +51,6 @@ PAGES_BY_ORG_KIND: dict[str, frozenset[Page]] = {
     OrgKind.CUSTOMER: frozenset(),
 }
 
-# Which org kinds see a page (for refusals that name the right).
-ORG_KINDS_FOR_PAGE: dict[Page, tuple[str, ...]] = {
-    page: tuple(k for k in (OrgKind.PROVIDER, OrgKind.DISTRIBUTOR, OrgKind.PARTNER)
-                if page in PAGES_BY_ORG_KIND[k])
-    for page in Page
-}
-
 ADMIN_RIGHTS = frozenset(
     {Right.READ, Right.MANAGE_OPERATORS, Right.SEND_ACTIVATION, Right.MANAGE_NOTIFICATIONS})
 READER_RIGHTS = frozenset({Right.READ})
@@ -129,11 +122,6 @@ class Scope:
         if kind is not None:
             condition = and_(condition, tree.descendant_kind == kind)
         return stmt.join(tree, condition)
-
-    def visible_ids(self) -> Select[Any]:
-        """A subquery of the organization ids this operator may see."""
-        return select(OrgClosure.descendant_id).where(
-            OrgClosure.ancestor_id == self.organization_id, OrgClosure.depth > 0)
 
 
 class ScopeService:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import BadCardData, Reply, Request
 from cards.common import inert
 from cards.notices import notice_card
-from cards.operator_requests import approval_card, change_confirm_card
+from cards.operator_requests import approval_card, change_confirm_card, teams_user_ids
 from dialogs.add_operator import ADD_OPERATOR
 from services.operators import OperatorError
 from services.scope import Right
@@ -14,8 +14,7 @@ from services.understanding import Intent
 
 async def admin_user_ids(req: Request, organization_id: str) -> list[str]:
     """Teams user ids of the organization's admins, for the card's refresh."""
-    admins = await req.services.operators.admins_of(organization_id)
-    return [f"8:orgid:{aad}" for _id, _email, aad in admins if aad]
+    return teams_user_ids(await req.services.operators.admins_of(organization_id))
 
 
 def _request_id(req: Request) -> int:

@@ -8,7 +8,7 @@ scope in SQL, so only a name the operator may see can ever match."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -136,12 +136,13 @@ class NameIndexCache:
         self._version: object = None
         self._lock = asyncio.Lock()
 
-    async def get(self, version: object, load: object) -> NameIndex:
+    async def get(self, version: object,
+                  load: Callable[[], Awaitable[list[Named]]]) -> NameIndex:
         if self._index is not None and self._version == version:
             return self._index
         async with self._lock:
             if self._index is None or self._version != version:
-                items = await load()  # type: ignore[operator]
+                items = await load()
                 self._index = await asyncio.to_thread(NameIndex.build, items)
                 self._version = version
         assert self._index is not None
