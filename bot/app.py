@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from botbuilder.integration.aiohttp import CloudAdapter
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -18,9 +19,11 @@ from prometheus_client import (
     generate_latest,
 )
 
+from bot.activation_routes import activation_routes
 from bot.adapter import create_adapter
 from bot.messages_route import messages_handler
 from bot.partner_bot import PartnerBot
+from bot.proactive import SenderNotifier
 from bot.services import BotServices
 from bot.settings import Settings
 from bot.storage import SqlStorage
@@ -35,6 +38,8 @@ SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", CollectorRegistry)
 BOT = web.AppKey("bot", PartnerBot)
 STORAGE = web.AppKey("storage", SqlStorage)
+ADAPTER = web.AppKey("adapter", CloudAdapter)
+NOTIFIER = web.AppKey("notifier", SenderNotifier)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MESSAGES: web.AppKey[Handler] = web.AppKey("messages")
@@ -110,6 +115,8 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
         bot = PartnerBot(services, storage)
         app[BOT] = bot
         adapter = create_adapter(settings, ActivityLedger(db.sessions), storage)
+        app[ADAPTER] = adapter
+        app[NOTIFIER] = SenderNotifier(adapter, services.conversations, settings.bot_id)
         app[MESSAGES] = messages_handler(settings, adapter, bot)
         warming = asyncio.create_task(_warm_up(services))
         if not settings.local_mode and not settings.sso:
@@ -133,4 +140,6 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    app.router.add_routes(activation_routes(lambda r: r.app[SERVICES].activation,
+                                            lambda r: r.app[NOTIFIER]))
     return app

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from bot.activation_cli import add_parser as add_activation_parser
 from bot.ask_cli import add_parser as add_ask_parser
 from bot.settings import Settings, SettingsError, load_settings
 from services.db.engine import Database, is_sqlite
@@ -275,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     legacy.set_defaults(func=cmd_migrate_legacy)
 
     add_ask_parser(sub)
+    add_activation_parser(sub)
     return parser
 
 

@@ -3,7 +3,6 @@ to activities. The work is done by handlers, dialogs and services."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -27,10 +26,17 @@ from bot.services import BotServices
 from bot.turnlog import CID, INTENT, OPERATOR
 from cards.help import welcome_card
 from cards.notices import not_operator_card, notice_card
-from dialogs.add_operator import SCOPE as DIALOG_SCOPE
 from dialogs.add_operator import AddOperatorDialog
 from dialogs.approvals import post_approval_cards
-from dialogs.common import card_activity, reference_of, send_proactive, update_proactive
+from dialogs.common import SCOPE as DIALOG_SCOPE
+from dialogs.common import (
+    card_activity,
+    reference_of,
+    send_proactive,
+    turn_date,
+    update_proactive,
+)
+from dialogs.send_activation import SendActivationDialog
 from dialogs.sign_in import SIGN_IN, SignInDialog
 from services.i18n import messages
 from services.scope import Scope
@@ -40,19 +46,10 @@ from services.understanding.text import fold, strip_mentions
 logger = logging.getLogger(__name__)
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 REPLY = "partnerbot.reply"
 FULL_ANSWER = "partnerbot.full_answer"  # `ask`: list answers with every item
 IN_PROCESS = "partnerbot.in_process"  # `ask`: no Teams conversation to remember
-
-
-def turn_date(context: TurnContext) -> dt.date:
-    """Today for this user: the date of the client's local timestamp when Teams sends it
-    (the user's time zone), else UTC."""
-    activity = context.activity
-    for stamp in (activity.local_timestamp, activity.timestamp):
-        if isinstance(stamp, dt.datetime):
-            return stamp.date()
-    return dt.datetime.now(dt.UTC).date()
 
 
 SIGN_OUT = frozenset({"sign out", "signout", "log out", "logout", "deconnexion",
@@ -111,13 +108,19 @@ class PartnerBot(TeamsActivityHandler):
             await post_approval_cards(context, reply.post_request, scope, services.operators,
                                       services.conversations, services.settings.bot_id)
             return
-        if reply.dialog is not None:
-            context.turn_state[DIALOG_SCOPE] = scope or await self._operator(context)
-            dc = await self._dialogs(context).create_context(context)
-            await dc.begin_dialog(reply.dialog, reply.dialog_options)
-            await self._state.save_changes(context)
+        if reply.dialog is not None and scope is not None:
+            await self._begin_dialog(context, scope, reply)
             return
         await context.send_activity(card_activity(reply.card))
+
+    async def _begin_dialog(self, context: TurnContext, scope: Scope, reply: Reply) -> None:
+        """Start REPLY's dialog, replacing one in progress (a button clicked mid-dialog)."""
+        assert reply.dialog is not None
+        context.turn_state[DIALOG_SCOPE] = scope
+        dc = await self._dialogs(context).create_context(context)
+        await dc.cancel_all_dialogs()
+        await dc.begin_dialog(reply.dialog, reply.dialog_options)
+        await self._state.save_changes(context)
 
     async def _continue_dialog(self, context: TurnContext, scope: Scope) -> bool:
         """A dialog in progress (e.g. adding an operator) takes the message first."""
@@ -160,6 +163,8 @@ class PartnerBot(TeamsActivityHandler):
         dialogs.add(AddOperatorDialog(services.operators, services.accounts,
                                       services.conversations, services.settings.bot_id,
                                       lookup))
+        dialogs.add(SendActivationDialog(services.activation, services.names,
+                                         services.settings.activation_ttl / 86400))
         return dialogs
 
     async def _graph_lookup(self, context: TurnContext, email: str) -> tuple[str, str] | None:
@@ -307,12 +312,21 @@ class PartnerBot(TeamsActivityHandler):
             reply = await run(handler, Request(scope, query, tr, self._services, today, data,
                                                cid=context.turn_state.get(CID)))
             context.turn_state[REPLY] = reply
+            if reply.dialog is not None:  # the card stays; the dialog goes on in the chat
+                await self._begin_dialog(context, scope, reply)
+                return _message_response(tr("dialog.started"))
             card = reply.card
             for notice in reply.notices:
                 await self._notify(context, reply.notice_reference, notice)
             if reply.update_message:
                 await self._update_card_message(context, card, reply.copies)
         return _card_response(card)
+
+
+def _message_response(text: str) -> InvokeResponse:
+    """Universal Actions: leave the card as it is and show TEXT to the clicker."""
+    body = {"statusCode": int(HTTPStatus.OK), "type": MESSAGE_CONTENT_TYPE, "value": text}
+    return InvokeResponse(status=int(HTTPStatus.OK), body=body)
 
 
 def _card_response(card: dict[str, Any]) -> InvokeResponse:

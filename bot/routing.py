@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.context import BadCardData, Reply, Request
-from bot.handlers import directory, help, operators
+from bot.handlers import activation, directory, help, operators
 from bot.handlers.common import not_found, refusal
 from cards import verbs
 from cards.notices import notice_card
@@ -35,6 +35,7 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.ADD_OPERATOR: operators.handle_add_operator,
     Intent.REMOVE_OPERATOR: operators.handle_remove_request,
     Intent.CHANGE_ROLE: operators.handle_role_request,
+    Intent.SEND_ACTIVATION: activation.handle_send_activation,
 }
 
 VERB_HANDLERS: dict[str, Handler] = {
@@ -47,6 +48,7 @@ VERB_HANDLERS: dict[str, Handler] = {
     verbs.REQUEST_REFRESH: operators.handle_request_refresh,
     verbs.CONFIRM_REMOVE: operators.handle_confirm_remove,
     verbs.CONFIRM_ROLE: operators.handle_confirm_role,
+    verbs.SEND_ACTIVATION: activation.handle_send_activation_button,
 }
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from bot.settings import Settings
 from services.accounts import AccountVerifier
+from services.activation import ActivationPolicy, ActivationService
+from services.activation.tokens import state_key
 from services.audit import AuditLog
 from services.conversations import ConversationBook
 from services.db.engine import Database
@@ -14,6 +16,7 @@ from services.directory import Directory, NameResolver
 from services.graph import GraphClient
 from services.graph_auth import GraphTokenProvider
 from services.identity import EntraTokenValidator, IdentityService
+from services.mail import MailConfig, Mailer, create_mailer
 from services.network.importer import NetworkExporter, NetworkImporter
 from services.operators import OperatorService
 from services.scope import ScopeService
@@ -37,6 +40,25 @@ def _graph(settings: Settings) -> GraphTokenProvider | None:
                               login_base_url=settings.login_base_url)
 
 
+def mail_config(settings: Settings) -> MailConfig:
+    return MailConfig(
+        transport=settings.mail_transport.value,
+        sender=settings.mail_sender or "partnerbot@localhost",
+        smtp_host=settings.smtp_host, smtp_port=settings.smtp_port,
+        smtp_username=settings.smtp_username, smtp_password=settings.smtp_password,
+        smtp_starttls=settings.smtp_starttls, client_id=settings.bot_id,
+        client_secret=settings.bot_password, tenant_id=settings.bot_tenant_id,
+        login_base_url=settings.login_base_url, graph_base_url=settings.graph_base_url)
+
+
+def activation_policy(settings: Settings) -> ActivationPolicy:
+    return ActivationPolicy(
+        ttl_s=settings.activation_ttl, rate_per_hour=settings.activation_rate,
+        base_url=settings.base_url,
+        state_key=state_key(settings.activation_secret, settings.bot_password),
+        login_base_url=settings.login_base_url, client_id=settings.bot_id)
+
+
 @dataclass
 class BotServices:
     settings: Settings
@@ -54,10 +76,14 @@ class BotServices:
     importer: NetworkImporter
     exporter: NetworkExporter
     state: StateStore
+    mailer: Mailer
+    activation: ActivationService
 
     @classmethod
     def create(cls, settings: Settings, database: Database) -> BotServices:
         s = database.sessions
+        accounts = AccountVerifier(settings.login_base_url)
+        mailer = create_mailer(mail_config(settings))
         return cls(
             settings=settings,
             database=database,
@@ -66,7 +92,7 @@ class BotServices:
             names=NameResolver(s),
             operators=OperatorService(s),
             audit=AuditLog(s),
-            accounts=AccountVerifier(settings.login_base_url),
+            accounts=accounts,
             graph_api=GraphClient(settings.graph_base_url),
             conversations=ConversationBook(s),
             identity=_identity(settings, s),
@@ -74,4 +100,6 @@ class BotServices:
             importer=NetworkImporter(s),
             exporter=NetworkExporter(s),
             state=StateStore(s),
+            mailer=mailer,
+            activation=ActivationService(s, mailer, accounts, activation_policy(settings)),
         )

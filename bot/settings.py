@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any
 
@@ -16,6 +17,26 @@ class BotType(StrEnum):
 
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class MailTransport(StrEnum):
+    LOG = "log"
+    SMTP = "smtp"
+    GRAPH = "graph"
+
+
+DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any) -> int:
+    """Seconds from 7d, 48h, 30m, 90s or a plain number of seconds."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = DURATION_RE.match(str(value).lower())
+    if match is None:
+        raise ValueError("must be a duration such as 7d, 48h, 30m or 3600")
+    return int(match.group(1)) * UNIT_SECONDS[match.group(2)]
 
 
 class SettingsError(Exception):
@@ -56,6 +77,27 @@ class Settings(BaseSettings):
     # Local mode has no inbound authentication: binding it to a public address needs
     # this explicit opt-in (e.g. a dev container whose port is forwarded).
     allow_public_local_mode: bool = Field(default=False, alias="ALLOW_PUBLIC_LOCAL_MODE")
+    # Activation links (onboarding a customer tenant by admin consent).
+    activation_ttl: int = Field(default=7 * 86400, alias="ACTIVATION_TTL")  # seconds
+    activation_rate: int = Field(default=20, alias="ACTIVATION_RATE", ge=1, le=10000)
+    # Signs the consent `state`; derived from BOT_PASSWORD when empty.
+    activation_secret: str = Field(default="", alias="ACTIVATION_SECRET", repr=False)
+    # E-mail: log (local default), smtp or graph.
+    mail_transport: MailTransport = Field(default=MailTransport.LOG, alias="MAIL_TRANSPORT")
+    mail_sender: str = Field(default="", alias="MAIL_SENDER")
+    smtp_host: str = Field(default="", alias="SMTP_HOST")
+    smtp_port: int = Field(default=587, alias="SMTP_PORT", ge=1, le=65535)
+    smtp_username: str = Field(default="", alias="SMTP_USERNAME")
+    smtp_password: str = Field(default="", alias="SMTP_PASSWORD", repr=False)
+    smtp_starttls: bool = Field(default=True, alias="SMTP_STARTTLS")
+
+    @field_validator("activation_ttl", mode="before")
+    @classmethod
+    def _activation_ttl(cls, value: Any) -> int:
+        seconds = parse_duration(value)
+        if not 300 <= seconds <= 90 * 86400:
+            raise ValueError("must be between 5m and 90d (e.g. 7d, 48h, 3600)")
+        return seconds
 
     @field_validator("log_level")
     @classmethod
@@ -90,9 +132,27 @@ class Settings(BaseSettings):
                     "ALLOW_PUBLIC_LOCAL_MODE=true")
         return None
 
+    def mail_problem(self) -> str | None:
+        """What the chosen mail transport lacks, if anything."""
+        if self.mail_transport is MailTransport.LOG:
+            return None
+        missing = [name for name, value in (
+            ("MAIL_SENDER", self.mail_sender), ("PUBLIC_BASE_URL", self.public_base_url),
+        ) if not value]
+        if self.mail_transport is MailTransport.SMTP and not self.smtp_host:
+            missing.append("SMTP_HOST")
+        if self.mail_transport is MailTransport.GRAPH:
+            missing += [name for name, value in (
+                ("BOT_ID", self.bot_id), ("BOT_PASSWORD", self.bot_password),
+                ("BOT_TENANT_ID", self.bot_tenant_id)) if not value]
+        if missing:
+            return (f"MAIL_TRANSPORT={self.mail_transport.value} needs "
+                    + ", ".join(missing))
+        return None
+
     @model_validator(mode="after")
     def _bot_identity(self) -> Settings:
-        problem = self.bind_problem()
+        problem = self.bind_problem() or self.mail_problem()
         if problem:
             raise ValueError(problem)
         if not self.bot_id:
@@ -112,6 +172,15 @@ class Settings(BaseSettings):
     def local_mode(self) -> bool:
         """No bot id: inbound authentication is off (local development, Agents Playground)."""
         return not self.bot_id
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach this host (activation links): PUBLIC_BASE_URL, else the local
+        address."""
+        if self.public_base_url:
+            return self.public_base_url
+        host = self.bind_host if self.bind_host not in {"0.0.0.0", "::"} else "127.0.0.1"
+        return f"http://{host}:{self.port}"
 
     @property
     def bind_host(self) -> str:

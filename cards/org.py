@@ -12,6 +12,7 @@ from microsoft_teams.cards import (
     TableRow,
 )
 
+from cards.activation import send_button
 from cards.common import card, cell, inert, paragraph, title
 from services.directory.views import OrgDetail
 from services.i18n import Messages
@@ -35,7 +36,10 @@ def headline(detail: OrgDetail, intent: str, tr: Messages) -> str:
 
 
 
-def org_card(detail: OrgDetail, intent: str, tr: Messages) -> dict[str, Any]:
+def org_card(detail: OrgDetail, intent: str, tr: Messages,
+             can_activate: bool = False) -> dict[str, Any]:
+    """CAN_ACTIVATE adds 'Send activation link' (an admin, the organization not onboarded)."""
+    actions = [send_button(tr, detail.id)] if can_activate else None
     facts = [Fact(title=tr("org.kind"), value=tr(f"kind.{detail.kind}"))]
     if detail.parent_name:
         facts.append(Fact(title=tr("org.parent"), value=inert(detail.parent_name)))
@@ -57,7 +61,7 @@ def org_card(detail: OrgDetail, intent: str, tr: Messages) -> dict[str, Any]:
     ]
     if not detail.subscriptions:
         body.append(paragraph(tr("org.no_subscriptions")))
-        return card(body)
+        return card(body, actions)
     header = TableRow(cells=[cell(tr(k), weight="Bolder") for k in (
         "col.sku", "col.licenses", "col.starts", "col.expiry", "col.active")])
     rows = [TableRow(cells=[
@@ -67,4 +71,4 @@ def org_card(detail: OrgDetail, intent: str, tr: Messages) -> dict[str, Any]:
     ]) for s in detail.subscriptions[:30]]
     body.append(Table(columns=[ColumnDefinition(width=w) for w in (3, 1, 2, 2, 1)],
                       rows=[header, *rows], first_row_as_headers=True, show_grid_lines=False))
-    return card(body)
+    return card(body, actions)

@@ -12,3 +12,4 @@ REJECT_REQUEST = "reject_request"
 REQUEST_REFRESH = "request_refresh"  # Universal Actions refresh: each viewer's own view
 CONFIRM_REMOVE = "confirm_remove"  # data: {"email": ..., "again": bool}
 CONFIRM_ROLE = "confirm_role"  # data: {"email": ..., "role": ...}
+SEND_ACTIVATION = "send_activation"  # start the activation dialog; data: {"org": id}

@@ -29,28 +29,17 @@ from cards.common import inert
 from cards.notices import notice_card
 from cards.operator_requests import CONFIRM, confirm_card
 from dialogs.approvals import post_approval_cards
-from dialogs.common import card_activity
+from dialogs.common import CID, cancelled, card_activity, turn_scope
 from services.accounts import WORK_OR_SCHOOL, AccountVerifier
 from services.conversations import ConversationBook
 from services.i18n import messages
 from services.operators import OperatorError, OperatorService
-from services.scope import Scope
 from services.understanding.text import fold
 
 ADD_OPERATOR = "add_operator"
-SCOPE = "partnerbot.scope"  # the bot puts the caller's Scope here every turn
-CID = "partnerbot.correlation_id"
-CANCEL = frozenset({"cancel", "annuler", "stop", "abort", "arrete", "laisse tomber"})
 
 # (turn, e-mail) -> (object id, display name) from Graph, when the admin is signed in
 UserLookup = Callable[[Any, str], Awaitable[tuple[str, str] | None]]
-
-
-def _scope(step: WaterfallStepContext | DialogContext) -> Scope:
-    scope = step.context.turn_state.get(SCOPE)
-    if not isinstance(scope, Scope):
-        raise RuntimeError("no operator scope on this turn")
-    return scope
 
 
 class AddOperatorDialog(ComponentDialog):
@@ -71,7 +60,7 @@ class AddOperatorDialog(ComponentDialog):
         self.initial_dialog_id = "add_operator_flow"
 
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
-        if fold(inner_dc.context.activity.text or "") in CANCEL or \
+        if cancelled(inner_dc.context.activity) or \
                 _submitted(inner_dc.context.activity) == "cancel":
             tr = messages(inner_dc.context.activity.locale)
             await inner_dc.context.send_activity(card_activity(notice_card(
@@ -109,7 +98,7 @@ class AddOperatorDialog(ComponentDialog):
     async def _role_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         step.values["email"] = email = str(step.result).strip().lower()
         tr = messages(step.context.activity.locale)
-        known = await self._operators.presence(_scope(step), email)
+        known = await self._operators.presence(turn_scope(step), email)
         if known is not None:  # reported, never duplicated
             await step.context.send_activity(card_activity(notice_card(
                 tr(f"addop.{known}", email=inert(email)))))
@@ -141,7 +130,7 @@ class AddOperatorDialog(ComponentDialog):
         if answer not in {"apply", "appliquer", "yes", "oui", "ok"}:
             await step.context.send_activity(card_activity(notice_card(tr("addop.cancelled"))))
             return await step.end_dialog(None)
-        scope = _scope(step)
+        scope = turn_scope(step)
         email, role = step.values["email"], step.values["role"]
         try:
             outcome = await self._operators.add(

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
+from botbuilder.dialogs import DialogContext, WaterfallStepContext
 from botbuilder.schema import Activity, ConversationReference
+
+from services.scope import Scope
+from services.understanding.text import fold
+
+SCOPE = "partnerbot.scope"  # the bot puts the caller's Scope here every turn
+CID = "partnerbot.correlation_id"
+CANCEL = frozenset({"cancel", "annuler", "stop", "abort", "arrete", "laisse tomber"})
+
+
+def turn_scope(step: WaterfallStepContext | DialogContext) -> Scope:
+    """The operator's Scope of this turn, as the bot established it (never card data)."""
+    scope = step.context.turn_state.get(SCOPE)
+    if not isinstance(scope, Scope):
+        raise RuntimeError("no operator scope on this turn")
+    return scope
+
+
+def cancelled(activity: Activity) -> bool:
+    """'cancel' / 'annuler' typed at any step of a dialog."""
+    return fold(activity.text or "") in CANCEL
 
 
 def card_activity(card: dict[str, Any]) -> Activity:
@@ -28,13 +50,20 @@ def activity_tenant(context: TurnContext) -> str | None:
 async def send_proactive(context: TurnContext, reference: dict[str, Any], activity: Activity,
                          bot_app_id: str) -> str | None:
     """Send ACTIVITY to another conversation (e.g. an admin's chat); its id, or None."""
+    return await post_to(context.adapter, reference, activity, bot_app_id)
+
+
+async def post_to(adapter: BotAdapter, reference: dict[str, Any], activity: Activity,
+                  bot_app_id: str) -> str | None:
+    """Send ACTIVITY to the conversation of REFERENCE, outside any turn (e.g. from an HTTP
+    route); the new message's id, or None."""
     sent: list[str | None] = []
 
     async def callback(proactive: TurnContext) -> None:
         response = await proactive.send_activity(activity)
         sent.append(response.id if response else None)
 
-    await context.adapter.continue_conversation(
+    await adapter.continue_conversation(
         ConversationReference().deserialize(reference), callback, bot_app_id)
     return sent[0] if sent else None
 
@@ -54,3 +83,13 @@ async def update_proactive(context: TurnContext, reference: dict[str, Any], acti
 def reference_of(context: TurnContext) -> dict[str, Any]:
     reference = TurnContext.get_conversation_reference(context.activity)
     return dict(reference.serialize())
+
+
+def turn_date(context: TurnContext) -> dt.date:
+    """Today for this user: the date of the client's local timestamp when Teams sends it
+    (the user's time zone), else UTC."""
+    activity = context.activity
+    for stamp in (activity.local_timestamp, activity.timestamp):
+        if isinstance(stamp, dt.datetime):
+            return stamp.date()
+    return dt.datetime.now(dt.UTC).date()

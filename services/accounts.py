@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import urllib.parse
 from typing import Any
 
 import msal.authority
@@ -22,10 +23,28 @@ INVALID = "invalid"
 UNAVAILABLE = "unavailable"  # the discovery service could not be reached
 
 
+class _PortedSession(requests.Session):
+    """msal builds the user realm URL from the authority's host name and drops its port;
+    this puts a non-default port (a proxy, a local stand-in) back."""
+
+    def __init__(self, host: str, netloc: str) -> None:
+        super().__init__()
+        self._bare, self._netloc = f"https://{host}/", f"https://{netloc}/"
+
+    def request(self, method: str, url: str,  # type: ignore[override]
+                *args: Any, **kwargs: Any) -> requests.Response:
+        if url.startswith(self._bare):
+            url = self._netloc + url[len(self._bare):]
+        return super().request(method, url, *args, **kwargs)
+
+
 class AccountVerifier:
     def __init__(self, login_base_url: str = "https://login.microsoftonline.com",
                  http_client: Any = None) -> None:
         self._authority_url = f"{login_base_url.rstrip('/')}/common"
+        parsed = urllib.parse.urlsplit(login_base_url)
+        if http_client is None and parsed.port and parsed.hostname:
+            http_client = _PortedSession(parsed.hostname, parsed.netloc)
         self._http = http_client or requests.Session()
         self._authority: Any = None
 

@@ -13,6 +13,7 @@ from cards.figures import count_card, total_card
 from cards.lists import PAGE_SIZE, ListView, org_list_card
 from cards.operators import operators_card
 from cards.org import org_card
+from services.activation import may_send_for
 from services.directory.views import OrgRef
 from services.understanding.model import Filters, Intent
 
@@ -106,7 +107,8 @@ async def handle_org(req: Request) -> Reply:
     if q.subject is None:
         return not_found(req, q.unknown_name)
     detail = await req.services.directory.detail(req.scope, q.subject, req.today)
-    card = org_card(detail, q.intent, req.tr)
+    card = org_card(detail, q.intent, req.tr,
+                    can_activate=may_send_for(req.scope, detail.kind, detail.onboarding))
     answer: dict[str, Any] = {"intent": q.intent}
     if q.intent == Intent.ORG_LICENSES:
         answer["value"] = detail.licenses

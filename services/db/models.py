@@ -209,6 +209,8 @@ class OperatorRequest(Base):
 
 
 class ActivationLink(Base):
+    """A single-use onboarding link; only the SHA-256 of its token is stored."""
+
     __tablename__ = "activation_links"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -223,6 +225,16 @@ class ActivationLink(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(TS)
     used_at: Mapped[dt.datetime | None] = mapped_column(TS)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(TS)
+    opened_at: Mapped[dt.datetime | None] = mapped_column(TS)
+    # The tenant that granted consent (set with used_at).
+    tenant_id: Mapped[str | None] = mapped_column(String(36))
+    # Where the sender asked (a Teams conversation reference), to tell them when the
+    # customer completes onboarding.
+    sender_conversation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index("ix_activation_links_creator_created", "created_by_id", "created_at"),
+    )
 
 
 class ChannelSubscription(Base):

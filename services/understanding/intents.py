@@ -46,6 +46,8 @@ def _faq_context(s: Signals) -> bool:
 RULES: tuple[Rule, ...] = (
     Rule(Intent.HELP, lambda s: bool({"help", "greeting"} & s.concepts) and s.token_count <= 5
          and s.kind is None and not s.has_subject),
+    Rule(Intent.SEND_ACTIVATION, lambda s: _has("send", "onboard")(s) and "how" not in s.concepts
+         and "count" not in s.concepts),
     Rule(Intent.REMOVE_OPERATOR, lambda s: "remove_word" in s.concepts and "email" in s.concepts
          and "add" not in s.concepts),
     Rule(Intent.CHANGE_ROLE, lambda s: "make_word" in s.concepts and "email" in s.concepts

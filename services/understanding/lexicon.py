@@ -173,9 +173,16 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "add", "ajouter", "ajoute", "invite", "inviter", "create", "creer", "new", "nouveau",
         "nouvel", "nouvelle", "grant", "donner acces",
     ),
+    "send": (
+        "send", "resend", "re send", "email", "e mail", "mail", "envoie", "envoyer", "envoyez",
+        "envoies", "renvoie", "renvoyer", "renvoyez", "expedie", "expedier", "transmets",
+        "transmettre",
+    ),
     "onboard": (
         "onboard", "onboarding", "activate", "activation", "activer", "integrer", "integration",
-        "activation link", "lien d activation", "connect", "connecter", "consent", "consentement",
+        "activation link", "activation links", "lien d activation", "liens d activation",
+        "activation e mail", "activation email", "mail d activation", "e mail d activation",
+        "connect", "connecter", "consent", "consentement",
     ),
     "role": (
         "role", "roles", "rights", "droits", "permissions", "permission", "access", "acces",

@@ -17,6 +17,7 @@ class Intent:
     ADD_OPERATOR = "add_operator"
     REMOVE_OPERATOR = "remove_operator"
     CHANGE_ROLE = "change_role"
+    SEND_ACTIVATION = "send_activation"
     LIST = "list"
     COUNT = "count"
     LICENSE_TOTAL = "license_total"

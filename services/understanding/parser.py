@@ -311,9 +311,11 @@ async def parse(text: str, language: str, today: dt.date,
     if subject is None and parent is None and intent not in {
             Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.AUDIT, Intent.ADD_OPERATOR,
             Intent.REMOVE_OPERATOR, Intent.CHANGE_ROLE}:
-        lenient = kind is None and bool({"license", "sku", "when", "expire"} & concepts)
+        lenient = kind is None and (bool({"license", "sku", "when", "expire"} & concepts)
+                                    or intent == Intent.SEND_ACTIVATION)
         unknown_name = _leftover_name(parsed, leftover, where, lenient)
-        if unknown_name and (intent == Intent.UNKNOWN or kind is None):
+        if unknown_name and intent != Intent.SEND_ACTIVATION and (
+                intent == Intent.UNKNOWN or kind is None):
             intent = _org_intent(concepts)  # "when does <a name we do not know> expire"
     if intent in {Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL} and kind is None:
         kind = "customer"  # "who" about expiry, SKUs or licenses means customers

@@ -52,6 +52,11 @@ class FakeLogin:
         self.realms: dict[str, str] = {"contoso.example": "Managed",
                                        "fabrikam.example": "Federated",
                                        "outlook.com": "MSA", "hotmail.com": "MSA"}
+        # Admin consent (GET /{tenant}/v2.0/adminconsent): the tenant that consents, or
+        # the (error, description) Microsoft returns instead; the redirect it answered.
+        self.consent_tenant = "00000000-0000-0000-0000-00000000c0de"
+        self.consent_error: tuple[str, str] | None = None
+        self.last_redirect: str | None = None
         self._dir = tempfile.TemporaryDirectory()
         self.cert, key = _self_signed(Path(self._dir.name))
         login = self
@@ -68,6 +73,9 @@ class FakeLogin:
             def do_GET(self) -> None:  # noqa: N802
                 tenant = self.path.strip("/").split("/")[0]
                 login.requests.append((self.path, {}))
+                if "/v2.0/adminconsent" in self.path:
+                    self._consent()
+                    return
                 if "/userrealm/" in self.path:
                     user = urllib.parse.unquote(self.path.split("/userrealm/")[1].split("?")[0])
                     domain = user.rsplit("@", 1)[-1]
@@ -82,6 +90,23 @@ class FakeLogin:
                     "issuer": f"{base}/{tenant}/v2.0",
                     "device_authorization_endpoint": f"{base}/{tenant}/oauth2/v2.0/devicecode",
                 })
+
+            def _consent(self) -> None:
+                """As Microsoft does once the admin decided: back to redirect_uri."""
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                back = {"state": query.get("state", [""])[0]}
+                if login.consent_error:
+                    back.update(error=login.consent_error[0],
+                                error_description=login.consent_error[1])
+                else:
+                    back.update(admin_consent="True", tenant=login.consent_tenant)
+                location = query.get("redirect_uri", [""])[0] + "?" + \
+                    urllib.parse.urlencode(back)
+                login.last_redirect = location
+                self.send_response(302)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length", "0"))
@@ -128,6 +153,10 @@ class FakeLogin:
         session.trust_env = False  # an environment CA bundle would override `verify`
         session.verify = str(self.cert)
         return session
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client context (aiohttp) that trusts this server's certificate."""
+        return ssl.create_default_context(cafile=str(self.cert))
 
     def token_requests(self) -> list[dict[str, list[str]]]:
         return [form for path, form in self.requests if path.endswith("/token")]

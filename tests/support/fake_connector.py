@@ -1,0 +1,78 @@
+"""A small real Bot Connector stand-in (aiohttp on 127.0.0.1): records every activity the
+bot sends or updates, answers like the Bot Framework REST API, and can be told to fail."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Sent:
+    method: str  # POST (send / reply) or PUT (update)
+    conversation_id: str
+    activity: dict[str, Any]
+    activity_id: str | None = None  # the message replied to or updated
+    authorization: str | None = None
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [a["content"] for a in self.activity.get("attachments") or []
+                if a.get("contentType") == "application/vnd.microsoft.card.adaptive"]
+
+    @property
+    def text(self) -> str:
+        """The activity's text and its cards' JSON, to search in."""
+        import json
+
+        return (self.activity.get("text") or "") + json.dumps(self.cards, ensure_ascii=False)
+
+
+@dataclass
+class FakeConnector:
+    sent: list[Sent] = field(default_factory=list)
+    # statuses to answer, in order, before answering normally (e.g. [429, 500])
+    failures: list[int] = field(default_factory=list)
+    retry_after: str | None = None
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
+        app.router.add_post("/v3/conversations/{conversation}/activities/{activity}",
+                            self._send)
+        app.router.add_put("/v3/conversations/{conversation}/activities/{activity}",
+                           self._update)
+        return app
+
+    def _failure(self) -> web.Response | None:
+        if not self.failures:
+            return None
+        status = self.failures.pop(0)
+        headers = {"Retry-After": self.retry_after} if self.retry_after else None
+        return web.json_response({"error": {"code": "Failure", "message": "fake failure"}},
+                                 status=status, headers=headers)
+
+    async def _send(self, request: web.Request) -> web.Response:
+        failure = self._failure()
+        if failure is not None:
+            return failure
+        self.sent.append(Sent("POST", request.match_info["conversation"], await request.json(),
+                              request.match_info.get("activity"),
+                              request.headers.get("Authorization")))
+        return web.json_response({"id": f"m-{next(self._ids)}"}, status=201)
+
+    async def _update(self, request: web.Request) -> web.Response:
+        failure = self._failure()
+        if failure is not None:
+            return failure
+        self.sent.append(Sent("PUT", request.match_info["conversation"], await request.json(),
+                              request.match_info["activity"],
+                              request.headers.get("Authorization")))
+        return web.json_response({"id": request.match_info["activity"]})
+
+    def in_conversation(self, conversation_id: str) -> list[Sent]:
+        return [s for s in self.sent if s.conversation_id == conversation_id]
