@@ -5,6 +5,7 @@ Teams conversation (a local fake Bot Connector) hears that the customer is onboa
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import urllib.parse
@@ -281,3 +282,66 @@ async def test_the_landing_page_is_inert_html(bot: Bot, smtp: SmtpServer) -> Non
         assert resp.headers["Cache-Control"] == "no-store"
         page = await resp.text()
     assert "<script" not in page and "Grant consent with Microsoft" in page
+
+
+async def test_pick_in_the_list_refuse_a_personal_account_then_cancel(
+        bot: Bot, smtp: SmtpServer) -> None:
+    conversation = f"a:{uuid.uuid4().hex}"
+    await bot.say(conversation, text="send an activation link", locale="en-US")
+    pick = bot.connector.in_conversation(conversation)[-1].cards[0]
+    choices = {c["value"] for c in pick["body"][2]["choices"]}
+    assert choices == {"c-atelier-marchand", "c-lycee-victor-hugo"}
+    # A forged choice outside Alice's network reads like an unknown organization.
+    await bot.say(conversation, value={"activation_step": "pick", "org": "c-bern-energie"},
+                  locale="en-US")
+    assert "couldn't find that organization" in bot.told(conversation)
+    await bot.say(conversation, value={"activation_step": "pick", "org": "c-atelier-marchand"},
+                  locale="en-US")
+    await bot.say(conversation, text="marie@outlook.com", locale="en-US")
+    assert "personal Microsoft account" in bot.told(conversation)
+    await bot.say(conversation, text="marie@ateliermarchand.fr", locale="en-US")
+    await bot.say(conversation, value={"activation_step": "cancel"}, locale="en-US")
+    assert "Cancelled: nothing was changed." in bot.told(conversation)
+    assert smtp.messages == []
+    assert await _org(bot.database, "c-atelier-marchand") == ("not_invited", None)
+
+
+async def test_a_new_customer_is_created_with_its_link(bot: Bot, smtp: SmtpServer) -> None:
+    conversation = f"a:{uuid.uuid4().hex}"
+    await bot.say(conversation, text="send an activation link", locale="en-US")
+    await bot.say(conversation, value={"activation_step": "new"}, locale="en-US")
+    form = {"activation_step": "create", "name": "Boulangerie Neuve", "country": "FR"}
+    await bot.say(conversation, value={**form, "domain": "not a domain"}, locale="en-US")
+    told = bot.told(conversation)
+    assert "is not a domain name" in told
+    refilled = bot.connector.in_conversation(conversation)[-1].cards[0]
+    assert any(e.get("value") == "Boulangerie Neuve" for e in refilled["body"])
+    await bot.say(conversation, value={**form, "domain": "boulangerie-neuve.fr"},
+                  locale="en-US")
+    assert "What is the e-mail of the Microsoft 365 administrator of Boulangerie Neuve" in \
+        bot.told(conversation)
+    await bot.say(conversation, text="chef@lycee-hugo.fr", locale="en-US")
+    assert "new customer" in bot.told(conversation)
+    await bot.say(conversation, text="yes", locale="en-US")
+    assert "Activation link for Boulangerie Neuve sent" in bot.told(conversation)
+    async with bot.database.sessions() as session:
+        org = (await session.execute(select(Organization).where(
+            Organization.name == "Boulangerie Neuve"))).scalar_one()
+    assert (org.kind, org.parent_id, org.onboarding, org.domain) == (
+        "customer", "p-contoso", "invited", "boulangerie-neuve.fr")
+    # The new customer is part of Alice's network at once.
+    ask = A.message("which customers are waiting for activation")
+    async with bot.http.post(f"{bot.base}/api/messages", json=ask) as resp:
+        assert "Boulangerie Neuve" in json.dumps(A.cards_of(await resp.json()))
+
+
+async def test_the_organization_card_offers_the_button_to_admins_only(bot: Bot) -> None:
+    async def card_for(aad: str, question: str) -> str:
+        async with bot.http.post(f"{bot.base}/api/messages",
+                                 json=A.message(question, aad=aad)) as resp:
+            return json.dumps(A.cards_of(await resp.json()))
+
+    assert '"verb": "send_activation"' in await card_for(A.ALICE_AAD, "Atelier Marchand")
+    assert '"verb": "send_activation"' not in await card_for(A.BRUNO_AAD, "Atelier Marchand")
+    onboarded = await card_for(A.ALICE_AAD, "Café Lumière")
+    assert "Café Lumière" in onboarded and '"verb": "send_activation"' not in onboarded
