@@ -339,7 +339,7 @@ async def test_the_organization_card_offers_the_button_to_admins_only(bot: Bot) 
     async def card_for(aad: str, question: str) -> str:
         async with bot.http.post(f"{bot.base}/api/messages",
                                  json=A.message(question, aad=aad)) as resp:
-            return json.dumps(A.cards_of(await resp.json()))
+            return json.dumps(A.cards_of(await resp.json()), ensure_ascii=False)
 
     assert '"verb": "send_activation"' in await card_for(A.ALICE_AAD, "Atelier Marchand")
     assert '"verb": "send_activation"' not in await card_for(A.BRUNO_AAD, "Atelier Marchand")
