@@ -1,0 +1,33 @@
+"""A small real Microsoft Graph stand-in (aiohttp): POST /v1.0/users/{sender}/sendMail
+records the message and answers 202, or the status it is told to answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class FakeGraph:
+    sent: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)  # sender, body, auth
+    status: int = 202
+    error_code: str = "ErrorAccessDenied"
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v1.0/users/{sender}/sendMail", self._send_mail)
+        return app
+
+    async def _send_mail(self, request: web.Request) -> web.Response:
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or len(auth) <= len("Bearer "):
+            return web.json_response({"error": {"code": "InvalidAuthenticationToken"}},
+                                     status=401)
+        if self.status != 202:
+            return web.json_response({"error": {"code": self.error_code,
+                                                "message": "fake Graph error"}},
+                                     status=self.status)
+        self.sent.append((request.match_info["sender"], await request.json(), auth))
+        return web.Response(status=202)
