@@ -22,6 +22,7 @@ from prometheus_client import (
 from bot.activation_routes import activation_routes
 from bot.adapter import create_adapter
 from bot.messages_route import messages_handler
+from bot.notify import NotificationRunner
 from bot.partner_bot import PartnerBot
 from bot.proactive import SenderNotifier
 from bot.services import BotServices
@@ -40,6 +41,7 @@ BOT = web.AppKey("bot", PartnerBot)
 STORAGE = web.AppKey("storage", SqlStorage)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 NOTIFIER = web.AppKey("notifier", SenderNotifier)
+RUNNER = web.AppKey("runner", NotificationRunner)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MESSAGES: web.AppKey[Handler] = web.AppKey("messages")
@@ -119,6 +121,12 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
         app[NOTIFIER] = SenderNotifier(adapter, services.conversations, settings.bot_id)
         app[MESSAGES] = messages_handler(settings, adapter, bot)
         warming = asyncio.create_task(_warm_up(services))
+        runner = NotificationRunner(services)
+        app[RUNNER] = runner
+        background = [warming]
+        if settings.notify_scheduler:
+            background += [asyncio.create_task(runner.scheduler()),
+                           asyncio.create_task(runner.sender_loop())]
         if not settings.local_mode and not settings.sso:
             logger.warning("OAUTH_CONNECTION_NAME is empty: operators are identified by the "
                            "activity's aadObjectId, without Teams single sign-on")
@@ -126,9 +134,11 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
             logger.warning("BOT_ID is empty: local mode, inbound authentication is OFF; "
                            "use only on this machine (Agents Playground)")
         yield
-        warming.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await warming
+        for task in background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await runner.close()
         if database is None:
             await db.dispose()
 

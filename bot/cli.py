@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.activation_cli import add_parser as add_activation_parser
 from bot.ask_cli import add_parser as add_ask_parser
+from bot.notify_cli import add_parser as add_notify_parser
 from bot.settings import Settings, SettingsError, load_settings
 from services.db.engine import Database, is_sqlite
 from services.db.migrate import current_revision, head_revision, upgrade
@@ -277,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_ask_parser(sub)
     add_activation_parser(sub)
+    add_notify_parser(sub)
     return parser
 
 

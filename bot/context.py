@@ -48,3 +48,7 @@ class Request:
     data: dict[str, Any] = field(default_factory=dict)  # card action data (never trusted)
     full_answer: bool = False  # `ask`: list answers carry every item, not one page
     cid: str | None = None  # the turn's correlation id (logs, audit events)
+    # This turn's Teams conversation (a conversation reference) and team, for what is
+    # set up per conversation (notifications); None from `partnerbot ask`.
+    conversation: dict[str, Any] | None = None
+    team_id: str | None = None

@@ -14,17 +14,15 @@ from botbuilder.core import (
     Storage,
     TurnContext,
 )
-from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
-from botbuilder.schema import ChannelAccount
 from botframework.connector.auth import UserTokenClient
 
 from bot.context import Reply, Request
 from bot.identity import resolve_operator
 from bot.routing import handler_for_intent, handler_for_verb, run
 from bot.services import BotServices
+from bot.teams_events import TeamsEvents, team_id_of
 from bot.turnlog import CID, INTENT, OPERATOR
-from cards.help import welcome_card
 from cards.notices import not_operator_card, notice_card
 from dialogs.add_operator import AddOperatorDialog
 from dialogs.approvals import post_approval_cards
@@ -56,7 +54,7 @@ SIGN_OUT = frozenset({"sign out", "signout", "log out", "logout", "deconnexion",
                       "se deconnecter", "deconnecte moi", "deconnecter"})
 
 
-class PartnerBot(TeamsActivityHandler):
+class PartnerBot(TeamsEvents):
     """Identity, then a handler per question or card verb. With Teams SSO configured, an
     operator is who the SSO token says (SignInDialog); otherwise (local mode) who the
     activity's aadObjectId says."""
@@ -96,7 +94,7 @@ class PartnerBot(TeamsActivityHandler):
         context.turn_state[INTENT] = query.intent
         request = Request(scope, query, tr, self._services, today,
                           full_answer=bool(context.turn_state.get(FULL_ANSWER)),
-                          cid=context.turn_state.get(CID))
+                          cid=context.turn_state.get(CID), **_where(context))
         return await run(handler_for_intent(query.intent), request)
 
     async def _reply(self, context: TurnContext, text: str, scope: Scope | None) -> None:
@@ -228,18 +226,6 @@ class PartnerBot(TeamsActivityHandler):
         if self._services.identity is not None:
             await self._sign_in(turn_context)
 
-    async def on_teams_members_added(  # type: ignore[override]
-        self, teams_members_added: list[ChannelAccount], team_info: Any,
-        turn_context: TurnContext,
-    ) -> None:
-        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
-        if not any(m.id == bot_id for m in teams_members_added):
-            return
-        tr = messages(turn_context.activity.locale)
-        scope = await self._operator(turn_context)
-        turn_context.turn_state[INTENT] = "welcome"
-        await turn_context.send_activity(card_activity(welcome_card(scope, tr)))
-
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         name = turn_context.activity.name
         if name == "adaptiveCard/action":
@@ -310,7 +296,8 @@ class PartnerBot(TeamsActivityHandler):
             today = turn_date(context)
             query = Query(intent=Intent.UNKNOWN, language=tr.language, today=today)
             reply = await run(handler, Request(scope, query, tr, self._services, today, data,
-                                               cid=context.turn_state.get(CID)))
+                                               cid=context.turn_state.get(CID),
+                                               **_where(context)))
             context.turn_state[REPLY] = reply
             if reply.dialog is not None:  # the card stays; the dialog goes on in the chat
                 await self._begin_dialog(context, scope, reply)
@@ -321,6 +308,13 @@ class PartnerBot(TeamsActivityHandler):
             if reply.update_message:
                 await self._update_card_message(context, card, reply.copies)
         return _card_response(card)
+
+
+def _where(context: TurnContext) -> dict[str, Any]:
+    """This turn's conversation for the handlers (none for `partnerbot ask`)."""
+    if context.turn_state.get(IN_PROCESS):
+        return {}
+    return {"conversation": reference_of(context), "team_id": team_id_of(context)}
 
 
 def _message_response(text: str) -> InvokeResponse:

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.context import BadCardData, Reply, Request
-from bot.handlers import activation, directory, help, operators
+from bot.handlers import activation, directory, help, notifications, operators
 from bot.handlers.common import not_found, refusal
 from cards import verbs
 from cards.notices import notice_card
@@ -36,6 +36,9 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.REMOVE_OPERATOR: operators.handle_remove_request,
     Intent.CHANGE_ROLE: operators.handle_role_request,
     Intent.SEND_ACTIVATION: activation.handle_send_activation,
+    Intent.NOTIFY_SUBSCRIBE: notifications.handle_subscribe,
+    Intent.NOTIFY_STOP: notifications.handle_stop,
+    Intent.NOTIFY_SETTINGS: notifications.handle_settings,
 }
 
 VERB_HANDLERS: dict[str, Handler] = {
@@ -49,6 +52,7 @@ VERB_HANDLERS: dict[str, Handler] = {
     verbs.CONFIRM_REMOVE: operators.handle_confirm_remove,
     verbs.CONFIRM_ROLE: operators.handle_confirm_role,
     verbs.SEND_ACTIVATION: activation.handle_send_activation_button,
+    verbs.NOTIFY_SUBSCRIBE: notifications.handle_subscribe_button,
 }
 
 

@@ -18,6 +18,7 @@ from services.graph_auth import GraphTokenProvider
 from services.identity import EntraTokenValidator, IdentityService
 from services.mail import MailConfig, Mailer, create_mailer
 from services.network.importer import NetworkExporter, NetworkImporter
+from services.notifications import NotificationService
 from services.operators import OperatorService
 from services.scope import ScopeService
 from services.state_store import StateStore
@@ -78,6 +79,7 @@ class BotServices:
     state: StateStore
     mailer: Mailer
     activation: ActivationService
+    notifications: NotificationService
 
     @classmethod
     def create(cls, settings: Settings, database: Database) -> BotServices:
@@ -102,4 +104,5 @@ class BotServices:
             state=StateStore(s),
             mailer=mailer,
             activation=ActivationService(s, mailer, accounts, activation_policy(settings)),
+            notifications=NotificationService(s),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -90,6 +91,27 @@ class Settings(BaseSettings):
     smtp_username: str = Field(default="", alias="SMTP_USERNAME")
     smtp_password: str = Field(default="", alias="SMTP_PASSWORD", repr=False)
     smtp_starttls: bool = Field(default=True, alias="SMTP_STARTTLS")
+
+    # Expiry notifications: the in-process scheduler's daily time and zone; off when
+    # passes are run from outside (`partnerbot notify run` from cron).
+    notify_scheduler: bool = Field(default=True, alias="NOTIFY_SCHEDULER")
+    notify_at: str = Field(default="08:00", alias="NOTIFY_AT", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    notify_tz: str = Field(default="UTC", alias="NOTIFY_TZ")
+    notify_max_rps: float = Field(default=50, alias="NOTIFY_MAX_RPS", gt=0, le=1000)
+
+    @field_validator("notify_scheduler", mode="before")
+    @classmethod
+    def _on_off(cls, value: Any) -> Any:
+        return {"on": True, "off": False}.get(str(value).strip().lower(), value)
+
+    @field_validator("notify_tz")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Paris)") from None
+        return value
 
     @field_validator("activation_ttl", mode="before")
     @classmethod

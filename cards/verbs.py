@@ -13,3 +13,4 @@ REQUEST_REFRESH = "request_refresh"  # Universal Actions refresh: each viewer's 
 CONFIRM_REMOVE = "confirm_remove"  # data: {"email": ..., "again": bool}
 CONFIRM_ROLE = "confirm_role"  # data: {"email": ..., "role": ...}
 SEND_ACTIVATION = "send_activation"  # start the activation dialog; data: {"org": id}
+NOTIFY_SUBSCRIBE = "notify_subscribe"  # subscribe this conversation; data: {"lead_days": [...]}

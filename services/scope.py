@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from services.db.models import Operator, OperatorStatus, Organization, OrgClosure, OrgKind, Role
 
-S = TypeVar("S", bound=Select[Any])
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 
 class Page(StrEnum):

@@ -256,6 +256,79 @@ class ChannelSubscription(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    # personal: an operator's own chat ("notify me"); channel: a team channel or group chat
+    kind: Mapped[str] = mapped_column(String(16), default="channel", server_default="channel")
+    team_id: Mapped[str | None] = mapped_column(String(512), index=True)
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column(TS)
+    deactivated_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class NotificationSent(Base):
+    """Each (channel subscription, licence subscription, lead time) is notified once per
+    term: a renewal (a new expiry date) is announced again at its own lead times."""
+
+    __tablename__ = "notifications_sent"
+
+    channel_subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("channel_subscriptions.id", ondelete="CASCADE"), primary_key=True)
+    subscription_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lead_days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    expires_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    outbox_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+
+
+class OutboxMessage(Base):
+    """A proactive message to send. Written with what caused it, in one transaction;
+    senders claim rows, send, and mark them; a crash leaves the row to be claimed again."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel_subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("channel_subscriptions.id", ondelete="SET NULL"), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(512))
+    tenant_id: Mapped[str | None] = mapped_column(String(36))
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    activity: Mapped[dict[str, Any]] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(String(16), default="digest")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(TS)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(TS)
+    activity_id: Mapped[str | None] = mapped_column(String(256))
+
+    __table_args__ = (
+        CheckConstraint("status in ('pending','sent','dead','cancelled')", name="status"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+
+class TeamInstallation(Base):
+    """A team the app is installed in (its General channel's reference), from Teams'
+    installation events; removing the app marks it removed."""
+
+    __tablename__ = "team_installations"
+
+    team_id: Mapped[str] = mapped_column(String(512), primary_key=True)
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    tenant_id: Mapped[str | None] = mapped_column(String(36))
+    installed_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(TS)
+
+
+class Lease(Base):
+    """A named lease so scheduled work runs on one instance at a time."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(TS)
 
 
 class AuditEvent(Base):

@@ -46,6 +46,11 @@ def _faq_context(s: Signals) -> bool:
 RULES: tuple[Rule, ...] = (
     Rule(Intent.HELP, lambda s: bool({"help", "greeting"} & s.concepts) and s.token_count <= 5
          and s.kind is None and not s.has_subject),
+    Rule(Intent.NOTIFY_STOP, lambda s: _has("notify", "stop")(s) and "how" not in s.concepts),
+    Rule(Intent.NOTIFY_SETTINGS, lambda s: _has("notify", "settings")(s)
+         and "how" not in s.concepts),
+    Rule(Intent.NOTIFY_SUBSCRIBE, lambda s: "notify" in s.concepts and "how" not in s.concepts
+         and not s.has_subject and "send" not in s.concepts),
     Rule(Intent.SEND_ACTIVATION, lambda s: _has("send", "onboard")(s) and "how" not in s.concepts
          and "count" not in s.concepts),
     Rule(Intent.REMOVE_OPERATOR, lambda s: "remove_word" in s.concepts and "email" in s.concepts

@@ -173,6 +173,21 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "add", "ajouter", "ajoute", "invite", "inviter", "create", "creer", "new", "nouveau",
         "nouvel", "nouvelle", "grant", "donner acces",
     ),
+    "notify": (
+        "notify", "notifies", "notification", "notifications", "notif", "notifs", "alert me",
+        "alerts", "digest", "digests", "remind me", "reminders", "notifie", "notifier",
+        "notifiez", "notifie moi", "previens", "previens moi", "prevenir", "rappelle moi",
+        "rappels", "alertes", "alerte moi",
+    ),
+    "stop": (
+        "stop", "stopper", "unsubscribe", "disable", "turn off", "switch off", "no more",
+        "arrete", "arreter", "arretez", "desabonne", "desabonner", "desactive", "desactiver",
+        "plus de", "coupe", "couper",
+    ),
+    "settings": (
+        "settings", "setting", "configuration", "config", "parametres", "parametrage",
+        "reglages", "which notifications", "quelles notifications", "status of notifications",
+    ),
     "send": (
         "send", "resend", "re send", "email", "e mail", "mail", "envoie", "envoyer", "envoyez",
         "envoies", "renvoie", "renvoyer", "renvoyez", "expedie", "expedier", "transmets",

@@ -310,7 +310,8 @@ async def parse(text: str, language: str, today: dt.date,
     unknown_name = None
     if subject is None and parent is None and intent not in {
             Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.AUDIT, Intent.ADD_OPERATOR,
-            Intent.REMOVE_OPERATOR, Intent.CHANGE_ROLE}:
+            Intent.REMOVE_OPERATOR, Intent.CHANGE_ROLE, Intent.NOTIFY_SUBSCRIBE,
+            Intent.NOTIFY_STOP, Intent.NOTIFY_SETTINGS}:
         lenient = kind is None and (bool({"license", "sku", "when", "expire"} & concepts)
                                     or intent == Intent.SEND_ACTIVATION)
         unknown_name = _leftover_name(parsed, leftover, where, lenient)

@@ -34,9 +34,13 @@ class Sent:
 @dataclass
 class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
-    # statuses to answer, in order, before answering normally (e.g. [429, 500])
-    failures: list[int] = field(default_factory=list)
+    # answers to give, in order, before answering normally: a status (429, 500) or a
+    # (status, error code) pair such as (403, "BotNotInConversationRoster")
+    failures: list[int | tuple[int, str]] = field(default_factory=list)
+    # conversation id -> an answer given to every post there
+    broken: dict[str, tuple[int, str]] = field(default_factory=dict)
     retry_after: str | None = None
+    refused: list[tuple[str, int]] = field(default_factory=list)  # (conversation, status)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
@@ -48,16 +52,22 @@ class FakeConnector:
                            self._update)
         return app
 
-    def _failure(self) -> web.Response | None:
-        if not self.failures:
+    def _failure(self, conversation: str) -> web.Response | None:
+        if conversation in self.broken:
+            status, code = self.broken[conversation]
+        elif self.failures:
+            failure = self.failures.pop(0)
+            status, code = failure if isinstance(failure, tuple) else (failure, "Failure")
+        else:
             return None
-        status = self.failures.pop(0)
-        headers = {"Retry-After": self.retry_after} if self.retry_after else None
-        return web.json_response({"error": {"code": "Failure", "message": "fake failure"}},
+        self.refused.append((conversation, status))
+        headers = {"Retry-After": self.retry_after} if self.retry_after and status == 429 \
+            else None
+        return web.json_response({"error": {"code": code, "message": "fake failure"}},
                                  status=status, headers=headers)
 
     async def _send(self, request: web.Request) -> web.Response:
-        failure = self._failure()
+        failure = self._failure(request.match_info["conversation"])
         if failure is not None:
             return failure
         self.sent.append(Sent("POST", request.match_info["conversation"], await request.json(),
@@ -66,7 +76,7 @@ class FakeConnector:
         return web.json_response({"id": f"m-{next(self._ids)}"}, status=201)
 
     async def _update(self, request: web.Request) -> web.Response:
-        failure = self._failure()
+        failure = self._failure(request.match_info["conversation"])
         if failure is not None:
             return failure
         self.sent.append(Sent("PUT", request.match_info["conversation"], await request.json(),

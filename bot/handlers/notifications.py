@@ -1,0 +1,106 @@
+"""'notify this channel 30 days before expiry', 'stop notifications', 'notification
+settings', 'notify me': subscriptions of this conversation. Channels are set up by
+admins; everyone may ask for notifications in their own personal chat."""
+
+from __future__ import annotations
+
+import re
+
+from bot.context import BadCardData, Reply, Request
+from cards.common import inert
+from cards.notices import notice_card
+from cards.notifications import settings_card, subscribed_card
+from services.notifications import NotificationError
+from services.scope import Right
+from services.understanding import Intent
+from services.understanding.text import fold
+
+DAYS_RE = re.compile(r"\b(\d{1,3})\b")
+DAY_WORDS = re.compile(r"\b(days?|jours?|j)\b")
+
+
+def lead_days_in(text: str) -> list[int] | None:
+    """'30 days', '30, 7 and 1 days', '15 jours': the numbers when days are named."""
+    folded = fold(text)
+    if not DAY_WORDS.search(folded):
+        return None
+    days = [int(n) for n in DAYS_RE.findall(folded) if 0 < int(n) <= 365]
+    return days or None
+
+
+def _kind(req: Request) -> str:
+    conversation = (req.conversation or {}).get("conversation") or {}
+    return "personal" if conversation.get("conversationType") == "personal" else "channel"
+
+
+def _conversation_id(req: Request) -> str:
+    """The channel itself, not the thread a message was posted in."""
+    conversation = (req.conversation or {}).get("conversation") or {}
+    return str(conversation.get("id", "")).split(";messageid=")[0]
+
+
+def _message(req: Request, intent: str, key: str, error: str | None = None,
+             **values: str) -> Reply:
+    message = req.tr(key, **values)
+    answer = {"intent": intent, "message": message, **({"error": error} if error else {})}
+    return Reply(intent, notice_card(message), answer)
+
+
+async def _admins_only(req: Request, intent: str) -> Reply:
+    admins = await req.services.operators.admins_of(req.scope.organization_id)
+    return _message(req, intent, "notify.readers", "forbidden",
+                    organization=inert(req.scope.organization_name),
+                    admins=", ".join(inert(email) for _i, email, _a in admins) or "?")
+
+
+async def _subscribe(req: Request, leads: list[int] | None) -> Reply:
+    intent = Intent.NOTIFY_SUBSCRIBE
+    if req.conversation is None:
+        return _message(req, intent, "notify.teams_only", "unavailable")
+    kind = _kind(req)
+    if kind == "channel" and not req.scope.can(Right.MANAGE_NOTIFICATIONS):
+        return await _admins_only(req, intent)
+    try:
+        view = await req.services.notifications.subscribe(
+            req.scope, req.conversation, kind=kind, lead_days=leads,
+            language=req.tr.language, team_id=req.team_id, cid=req.cid)
+    except NotificationError as exc:
+        return _message(req, intent, f"notify.error.{exc.code}", exc.code)
+    return Reply(intent, subscribed_card(view, req.tr),
+                 {"intent": intent, "value": list(view.lead_days), "kind": kind})
+
+
+async def handle_subscribe(req: Request) -> Reply:
+    return await _subscribe(req, lead_days_in(req.query.text or ""))
+
+
+async def handle_subscribe_button(req: Request) -> Reply:
+    """'Notify this channel' on the installation card; only the lead times come from the
+    card (checked), the conversation is this turn's own."""
+    leads = req.data.get("lead_days")
+    if not isinstance(leads, list) or not 0 < len(leads) <= 6 or not all(
+            isinstance(d, int) and not isinstance(d, bool) for d in leads):
+        raise BadCardData("bad lead days")
+    return await _subscribe(req, leads)
+
+
+async def handle_stop(req: Request) -> Reply:
+    intent = Intent.NOTIFY_STOP
+    if req.conversation is None:
+        return _message(req, intent, "notify.teams_only", "unavailable")
+    kind = _kind(req)
+    if kind == "channel" and not req.scope.can(Right.MANAGE_NOTIFICATIONS):
+        return await _admins_only(req, intent)
+    stopped = await req.services.notifications.unsubscribe(req.scope, _conversation_id(req),
+                                                           kind=kind, cid=req.cid)
+    return _message(req, intent, "notify.stopped" if stopped else "notify.nothing_to_stop")
+
+
+async def handle_settings(req: Request) -> Reply:
+    intent = Intent.NOTIFY_SETTINGS
+    if req.conversation is None:
+        return _message(req, intent, "notify.teams_only", "unavailable")
+    views = await req.services.notifications.settings(req.scope, _conversation_id(req))
+    return Reply(intent, settings_card(views, req.tr),
+                 {"intent": intent, "items": [{"id": v.id, "lead_days": list(v.lead_days),
+                                               "active": v.active} for v in views]})

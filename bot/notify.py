@@ -1,0 +1,98 @@
+"""Running notifications in the bot's process: the daily pass at NOTIFY_AT in NOTIFY_TZ
+(on one instance at a time, by a database lease) and the outbox sender, which also
+retries what failed. `partnerbot notify run` does one pass for an external scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import uuid
+from zoneinfo import ZoneInfo
+
+from bot.services import BotServices
+from cards.notifications import digest_activity, gone_card
+from services.i18n import messages
+from services.notifications.connector import BotCredentials, ConnectorClient
+from services.notifications.outbox import OutboxSender
+from services.notifications.ratelimit import TeamsLimits
+from services.notifications.views import DrainResult, PassResult, SubscriptionView
+
+logger = logging.getLogger(__name__)
+
+
+def next_run(now: dt.datetime, at: str, tz: str) -> dt.datetime:
+    """The next NOTIFY_AT time in zone TZ after NOW (aware)."""
+    zone = ZoneInfo(tz)
+    local = now.astimezone(zone)
+    hour, minute = (int(x) for x in at.split(":"))
+    candidate = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if candidate <= local:
+        candidate = (local + dt.timedelta(days=1)).replace(hour=hour, minute=minute, second=0,
+                                                          microsecond=0)
+    return candidate
+
+
+class NotificationRunner:
+    def __init__(self, services: BotServices, http_client: object | None = None) -> None:
+        settings = services.settings
+        self._services = services
+        self.holder = uuid.uuid4().hex[:16]
+        self.connector = ConnectorClient(BotCredentials(
+            settings.bot_id, settings.bot_password, settings.bot_tenant_id,
+            settings.login_base_url), http_client=http_client)
+        self.sender = OutboxSender(services.database.sessions, self.connector,
+                                   TeamsLimits(settings.notify_max_rps), services.notifications,
+                                   on_gone=self._tell_admins, holder=self.holder)
+
+    async def run_once(self, today: dt.date, wait_s: float = 0.0) -> tuple[PassResult,
+                                                                           DrainResult]:
+        result = await self._services.notifications.run_pass(today, digest_activity,
+                                                             self.holder)
+        drained = await self.sender.drain(max_wait_s=wait_s)
+        return result, drained
+
+    async def _tell_admins(self, gone: list[SubscriptionView]) -> None:
+        """The bot was removed from a channel: its subscribing admin hears it in their
+        personal chat (through the outbox, like everything proactive)."""
+        ids = [v.created_by_id for v in gone if v.created_by_id is not None]
+        chats = await self._services.conversations.personal(ids)
+        for view in gone:
+            reference = chats.get(view.created_by_id or -1)
+            if reference is None or view.kind == "personal":
+                logger.warning("subscription %s deactivated (%s); no chat to tell its admin",
+                               view.id, view.deactivated_reason)
+                continue
+            tr = messages(view.language)
+            card = gone_card(view, view.deactivated_reason or "?", tr)
+            await self._services.notifications.enqueue_notice(reference, {
+                "type": "message", "attachments": [{
+                    "contentType": "application/vnd.microsoft.card.adaptive",
+                    "content": card}]})
+
+    async def scheduler(self) -> None:
+        """Each day at NOTIFY_AT: one pass (whichever instance gets the lease)."""
+        settings = self._services.settings
+        while True:
+            at = next_run(dt.datetime.now(dt.UTC), settings.notify_at, settings.notify_tz)
+            await asyncio.sleep(max(1.0, (at - dt.datetime.now(dt.UTC)).total_seconds()))
+            try:
+                await self.run_once(at.date())
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the next day runs anyway; the log has it
+                logger.exception("notification pass failed")
+
+    async def sender_loop(self, every_s: float = 5.0) -> None:
+        """Retries and notices: whatever falls due in the outbox."""
+        while True:
+            try:
+                await self.sender.drain(until_idle=False)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - e.g. the database away; try again later
+                logger.exception("outbox sender failed")
+            await asyncio.sleep(every_s)
+
+    async def close(self) -> None:
+        await self.connector.close()

@@ -1,0 +1,91 @@
+"""`partnerbot notify run|status`: one notification pass for an external scheduler (cron,
+a Kubernetes CronJob), and the outbox's state with its dead letters."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import sys
+from typing import Any
+
+from bot.services import BotServices
+from bot.settings import Settings
+from services.db.engine import Database
+from services.notifications.outbox import outbox_status
+
+
+def _out(text: str) -> None:
+    print(text)  # noqa: T201 - the CLI's output
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import ensure_schema
+    from bot.notify import NotificationRunner
+
+    db = Database(settings.database_url)
+    runner = None
+    try:
+        await ensure_schema(db, settings)
+        runner = NotificationRunner(BotServices.create(settings, db))
+        today = args.now or dt.datetime.now(dt.UTC).date()
+        result, drained = await runner.run_once(today, wait_s=args.wait)
+    finally:
+        if runner is not None:
+            await runner.close()
+        await db.dispose()
+    if not result.ran:
+        _out(f"pass {today}: skipped, another instance is running it; "
+             f"outbox: {drained.sent} sent")
+        return 0
+    _out(f"pass {today}: {result.subscriptions} subscriptions, {result.digests} digests "
+         f"({result.items} items); outbox: {drained.sent} sent, {drained.retried} to retry, "
+         f"{drained.dead} dead, {drained.deactivated} deactivated")
+    return 0
+
+
+async def _status(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.cli import ensure_schema
+
+    db = Database(settings.database_url)
+    try:
+        await ensure_schema(db, settings)
+        status = await outbox_status(db.sessions)
+    finally:
+        await db.dispose()
+    _out(f"subscriptions: {status.active_subscriptions} active, "
+         f"{status.inactive_subscriptions} inactive")
+    _out(f"outbox: {status.pending} pending, {status.sent} sent, {status.dead} dead, "
+         f"{status.cancelled} cancelled")
+    for message_id, conversation, error, attempts in status.dead_letters:
+        _out(f"  dead #{message_id} conversation={conversation} attempts={attempts} "
+             f"error={error or '-'}")
+    return 0
+
+
+def cmd_notify(settings: Settings, args: argparse.Namespace) -> int:
+    work: Any = _run if args.notify_command == "run" else _status
+    try:
+        return int(asyncio.run(work(settings, args)))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)  # noqa: T201
+        return 130
+
+
+def add_parser(sub: Any) -> None:
+    notify = sub.add_parser("notify", help="expiry notifications: run a pass, show status",
+                            description="Proactive expiry notifications.")
+    notify_sub = notify.add_subparsers(dest="notify_command", required=True, metavar="ACTION")
+    run = notify_sub.add_parser(
+        "run", help="run one notification pass and send the outbox",
+        description="Queue each subscription's due digest (once, whichever instance runs "
+        "it) and send the outbox at Teams' pace. For cron; see NOTIFY_SCHEDULER.")
+    run.add_argument("--now", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                     help="the pass's date (default: today, UTC)")
+    run.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
+                     help="keep sending while retries fall due within this time (default 60)")
+    run.set_defaults(func=cmd_notify)
+    status = notify_sub.add_parser("status", help="subscriptions and the outbox, dead letters",
+                                   description="Counts of the outbox by state and the "
+                                   "dead-lettered messages.")
+    status.set_defaults(func=cmd_notify)

@@ -1,0 +1,121 @@
+"""Expiry notifications: the digest posted to a channel (or a personal chat), and the
+cards of subscribing, settings, installation and removal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from microsoft_teams.cards import (
+    ColumnDefinition,
+    ExecuteAction,
+    Fact,
+    FactSet,
+    Table,
+    TableCell,
+    TableRow,
+    TextBlock,
+    VerticalBarChart,
+    VerticalBarChartDataValue,
+)
+
+from cards import verbs
+from cards.activation import send_button
+from cards.common import card, cell, inert, paragraph, title
+from services.i18n import Messages
+from services.notifications.views import DEFAULT_LEAD_DAYS, Digest, SubscriptionView
+
+ROWS = 20  # digest rows shown; the rest through "Show details"
+
+
+def _leads(leads: tuple[int, ...], tr: Messages) -> str:
+    return ", ".join(tr("notify.days", n=d) for d in sorted(leads, reverse=True))
+
+
+def digest_card(digest: Digest, tr: Messages) -> dict[str, Any]:
+    items = digest.items
+    body: list[Any] = [
+        title(tr("notify.digest.title", n=len(items))),
+        paragraph(tr("notify.digest.intro", organization=inert(digest.organization_name),
+                     date=tr.date(digest.today)), is_subtle=True, spacing="None"),
+    ]
+    header = TableRow(cells=[cell(tr(k), weight="Bolder") for k in (
+        "col.name", "col.sku", "col.licenses", "col.expiry", "notify.col.left")])
+    rows = [TableRow(cells=[
+        TableCell(items=[TextBlock(text=inert(i.organization_name), wrap=True)],
+                  select_action=ExecuteAction(verb=verbs.SHOW_ORG, data={
+                      "verb": verbs.SHOW_ORG, "org": i.organization_id})),
+        cell(inert(i.sku_name), size="Small"), cell(tr.number(i.licenses)),
+        cell(tr.date(i.expires_on)),
+        cell(tr("notify.left", n=i.days_left), color="Attention" if i.days_left <= 7 else None),
+    ]) for i in items[:ROWS]]
+    body.append(Table(columns=[ColumnDefinition(width=w) for w in (3, 2, 1, 2, 1)],
+                      rows=[header, *rows], first_row_as_headers=True, show_grid_lines=False))
+    if len(items) > ROWS:
+        body.append(paragraph(tr("notify.digest.more", n=len(items) - ROWS), is_subtle=True))
+    if len(digest.upcoming) > 1:
+        body.append(VerticalBarChart(
+            title=tr("notify.digest.chart"), fallback="drop", show_bar_values=True,
+            data=[VerticalBarChartDataValue(x=tr.date(week), y=n)
+                  for week, n in digest.upcoming]))
+    end = digest.today + dt.timedelta(days=digest.horizon_days)
+    actions: list[Any] = [ExecuteAction(
+        title=tr("notify.digest.details"), verb=verbs.LIST_PAGE,
+        data={"verb": verbs.LIST_PAGE, "kind": "customer", "offset": 0,
+              "filters": {"from": digest.today.isoformat(), "to": end.isoformat()}})]
+    pending = [i for i in items if i.onboarding != "onboarded"]
+    if pending:  # the server decides who may; readers are told who can
+        actions.append(send_button(tr, pending[0].organization_id))
+    return card(body, actions)
+
+
+def digest_activity(digest: Digest, language: str) -> dict[str, Any]:
+    """The Bot Framework activity the outbox posts."""
+    from services.i18n import messages
+
+    content = digest_card(digest, messages(language))
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "content": content}]}
+
+
+def subscribed_card(view: SubscriptionView, tr: Messages) -> dict[str, Any]:
+    key = "notify.subscribed.personal" if view.kind == "personal" else "notify.subscribed"
+    return card([title(tr("notify.subscribed.title")),
+                 paragraph(tr(key, organization=inert(view.organization_name),
+                              leads=_leads(view.lead_days, tr)))])
+
+
+def settings_card(views: list[SubscriptionView], tr: Messages) -> dict[str, Any]:
+    body: list[Any] = [title(tr("notify.settings.title"))]
+    active = [v for v in views if v.active]
+    if not active:
+        body.append(paragraph(tr("notify.settings.none")))
+        return card(body, [_subscribe_action(tr)])
+    for view in active:
+        body.append(FactSet(facts=[
+            Fact(title=tr("notify.settings.scope"), value=inert(view.organization_name)),
+            Fact(title=tr("notify.settings.leads"), value=_leads(view.lead_days, tr)),
+            Fact(title=tr("notify.settings.language"), value=view.language),
+            Fact(title=tr("notify.settings.by"), value=inert(view.created_by or "?")),
+        ]))
+    body.append(paragraph(tr("notify.settings.hint"), is_subtle=True, size="Small"))
+    return card(body)
+
+
+def _subscribe_action(tr: Messages) -> ExecuteAction:
+    return ExecuteAction(title=tr("notify.offer.button"), verb=verbs.NOTIFY_SUBSCRIBE,
+                         data={"verb": verbs.NOTIFY_SUBSCRIBE,
+                               "lead_days": list(DEFAULT_LEAD_DAYS)})
+
+
+def install_offer_card(tr: Messages) -> dict[str, Any]:
+    """Posted when the app is installed in a team."""
+    return card([title(tr("notify.offer.title")), paragraph(tr("notify.offer.body"))],
+                [_subscribe_action(tr)])
+
+
+def gone_card(view: SubscriptionView, reason: str, tr: Messages) -> dict[str, Any]:
+    """Told to the subscribing admin when the bot can no longer post in the channel."""
+    return card([title(tr("notify.gone.title")),
+                 paragraph(tr("notify.gone.body", organization=inert(view.organization_name),
+                              reason=inert(reason)))])

@@ -1,0 +1,196 @@
+"""The outbox sender: claims due messages (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so
+several instances share the work), sends them at Teams' pace, and records the outcome.
+
+- sent: marked with the new message id;
+- 429, 412, 502, 504, 500, 503 and network errors: retried with exponential backoff and
+  jitter, honouring Retry-After, at most MAX_ATTEMPTS times, then dead-lettered;
+- 403 BotNotInConversationRoster / MessageWritesBlocked and 404: the bot is gone from the
+  conversation; its subscription is deactivated and `on_gone` tells the admins;
+- other errors: retried at most FEW_ATTEMPTS times, then dead-lettered.
+A crash between sending and marking leaves the row claimed until its claim expires; it
+is then sent again (at least once, never lost)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.db.models import ChannelSubscription, OutboxMessage
+from services.notifications.connector import ConnectorClient, ConnectorError
+from services.notifications.ratelimit import TeamsLimits
+from services.notifications.service import NotificationService
+from services.notifications.views import DrainResult, OutboxStatus, SubscriptionView
+
+logger = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({0, 429, 412, 500, 502, 503, 504})
+GONE_CODES = frozenset({"BotNotInConversationRoster", "MessageWritesBlocked",
+                        "ConversationNotFound"})
+MAX_ATTEMPTS = 8
+FEW_ATTEMPTS = 3
+CLAIM_S = 120.0
+
+OnGone = Callable[[list[SubscriptionView]], Awaitable[None]]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    base_s: float = 2.0
+    cap_s: float = 600.0
+
+    def delay(self, attempts: int, retry_after: float | None) -> float:
+        """Exponential with full jitter, never sooner than Retry-After."""
+        computed = random.uniform(0, min(self.cap_s, self.base_s * 2 ** max(0, attempts - 1)))  # noqa: S311
+        return max(computed, retry_after or 0.0)
+
+
+class OutboxSender:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], connector: ConnectorClient,
+                 limits: TeamsLimits, notifications: NotificationService, *,
+                 on_gone: OnGone | None = None, concurrency: int = 32,
+                 backoff: Backoff = Backoff(), holder: str | None = None) -> None:
+        self._sessions = sessions
+        self._connector = connector
+        self._limits = limits
+        self._notifications = notifications
+        self._on_gone = on_gone
+        self._slots = asyncio.Semaphore(concurrency)
+        self._batch = concurrency * 4
+        self._backoff = backoff
+        self.holder = holder or uuid.uuid4().hex[:16]
+
+    async def claim(self, limit: int) -> list[OutboxMessage]:
+        now = _now()
+        until = now + dt.timedelta(seconds=CLAIM_S)
+        due = (select(OutboxMessage.id).where(
+            OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+            (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+            .with_for_update(skip_locked=True))
+        async with self._sessions() as session, session.begin():
+            ids = list((await session.execute(due)).scalars())
+            if not ids:
+                return []
+            await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                  .values(claimed_by=self.holder, claimed_until=until))
+            rows = (await session.execute(select(OutboxMessage).where(
+                OutboxMessage.id.in_(ids)))).scalars().all()
+            session.expunge_all()
+        return list(rows)
+
+    async def drain(self, *, until_idle: bool = True,
+                    max_wait_s: float = 0.0) -> DrainResult:
+        """Send what is due, keeping the pipeline full (claims top it up as sends finish).
+        With MAX_WAIT_S, keep going while retries fall due within it."""
+        totals = {"sent": 0, "retried": 0, "dead": 0, "deactivated": 0}
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max_wait_s
+        running: set[asyncio.Task[str]] = set()
+        try:
+            while True:
+                if len(running) < self._batch:
+                    for message in await self.claim(self._batch - len(running)):
+                        running.add(asyncio.create_task(self._send(message)))
+                if running:
+                    done, running = await asyncio.wait(running,
+                                                       return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        totals[task.result()] += 1
+                    continue
+                wait = await self._next_due_in()
+                if not until_idle or wait is None or loop.time() + wait > deadline:
+                    return DrainResult(**totals)
+                await asyncio.sleep(max(0.05, wait))
+        finally:
+            for task in running:
+                task.cancel()
+
+    async def _next_due_in(self) -> float | None:
+        async with self._sessions() as session:
+            first = (await session.execute(select(func.min(OutboxMessage.next_attempt_at))
+                                           .where(OutboxMessage.status == "pending"))
+                     ).scalar_one_or_none()
+        if first is None:
+            return None
+        first = first if first.tzinfo else first.replace(tzinfo=dt.UTC)
+        return max(0.0, (first - _now()).total_seconds())
+
+    async def _send(self, message: OutboxMessage) -> str:
+        reference = message.reference or {}
+        service_url = str(reference.get("serviceUrl") or reference.get("service_url") or "")
+        tenant = message.tenant_id or "-"
+        await self._limits.pace(message.conversation_id, tenant)
+        async with self._slots:
+            try:
+                activity_id = await self._connector.send(service_url, message.conversation_id,
+                                                         message.activity)
+            except ConnectorError as exc:
+                return await self._failed(message, exc)
+        await self._mark(message.id, status="sent", sent_at=_now(), activity_id=activity_id,
+                         attempts=message.attempts + 1, claimed_until=None)
+        return "sent"
+
+    async def _failed(self, message: OutboxMessage, exc: ConnectorError) -> str:
+        attempts = message.attempts + 1
+        error = f"{exc.status} {exc.code}".strip()[:300]
+        if exc.status == 404 or (exc.status == 403 and exc.code in GONE_CODES):
+            await self._mark(message.id, status="cancelled", attempts=attempts,
+                             last_error=error, claimed_until=None)
+            if message.channel_subscription_id is not None:
+                gone = await self._notifications.deactivate(
+                    exc.code or f"http_{exc.status}",
+                    subscription_id=message.channel_subscription_id)
+                if gone and self._on_gone is not None:
+                    await self._on_gone(gone)
+            logger.warning("outbox %s: the bot is gone from %s (%s)", message.id,
+                           message.conversation_id, error)
+            return "deactivated"
+        limit = MAX_ATTEMPTS if exc.status in RETRY_STATUSES else FEW_ATTEMPTS
+        if attempts >= limit:
+            await self._mark(message.id, status="dead", attempts=attempts, last_error=error,
+                             claimed_until=None)
+            logger.error("outbox %s dead-lettered after %d attempts: %s", message.id,
+                         attempts, error)
+            return "dead"
+        delay = self._backoff.delay(attempts, exc.retry_after)
+        await self._mark(message.id, attempts=attempts, last_error=error, claimed_until=None,
+                         next_attempt_at=_now() + dt.timedelta(seconds=delay))
+        logger.info("outbox %s: %s, retry %d in %.1fs", message.id, error, attempts, delay)
+        return "retried"
+
+    async def _mark(self, message_id: int, **values: Any) -> None:
+        async with self._sessions() as session, session.begin():
+            await session.execute(update(OutboxMessage).where(
+                OutboxMessage.id == message_id, OutboxMessage.claimed_by == self.holder)
+                .values(**values))
+
+
+async def outbox_status(sessions: async_sessionmaker[AsyncSession],
+                        dead_limit: int = 50) -> OutboxStatus:
+    async with sessions() as session:
+        counts = dict((await session.execute(select(
+            OutboxMessage.status, func.count()).group_by(OutboxMessage.status))).tuples().all())
+        dead = (await session.execute(select(
+            OutboxMessage.id, OutboxMessage.conversation_id, OutboxMessage.last_error,
+            OutboxMessage.attempts).where(OutboxMessage.status == "dead").order_by(
+            OutboxMessage.id.desc()).limit(dead_limit))).tuples().all()
+        subs = dict((await session.execute(select(
+            ChannelSubscription.active, func.count()).group_by(ChannelSubscription.active))
+        ).tuples().all())
+    return OutboxStatus(int(counts.get("pending", 0)), int(counts.get("sent", 0)),
+                        int(counts.get("dead", 0)), int(counts.get("cancelled", 0)),
+                        tuple((int(i), c, e, int(a)) for i, c, e, a in dead),
+                        int(subs.get(True, 0)), int(subs.get(False, 0)))

@@ -1,0 +1,343 @@
+"""Proactive expiry notifications (SPEC section 3): subscriptions of Teams conversations,
+and the pass that writes each subscription's digest into the outbox.
+
+A subscription carries the organization scope of the admin who made it; its digests
+show only organizations in that scope, through the scope component. Each (subscription,
+licence subscription, lead time, expiry date) is notified once: the pass records it in
+`notifications_sent` in the same transaction as the outbox message. A missed day is
+caught up: an item is due at the smallest lead time not below its days left."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.db.models import (
+    AuditEvent,
+    ChannelSubscription,
+    NotificationSent,
+    Operator,
+    Organization,
+    OutboxMessage,
+    Sku,
+    Subscription,
+    TeamInstallation,
+)
+from services.notifications.leases import Leases
+from services.notifications.views import (
+    DEFAULT_LEAD_DAYS,
+    Digest,
+    DigestItem,
+    NotificationError,
+    PassResult,
+    SubscriptionView,
+)
+from services.scope import Right, Scope
+
+logger = logging.getLogger(__name__)
+
+# (digest, language) -> the Bot Framework activity to post (a card), built by the caller
+Render = Callable[[Digest, str], dict[str, Any]]
+PASS_LEASE = "notifications.pass"
+MAX_ITEMS = 500  # per digest; the card shows the first ones and links to the full list
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def clean_leads(leads: Iterable[int] | None) -> tuple[int, ...]:
+    values = sorted({int(d) for d in (leads or DEFAULT_LEAD_DAYS) if 0 < int(d) <= 365},
+                    reverse=True)
+    if not values or len(values) > 6:
+        raise NotificationError("bad_lead_days")
+    return tuple(values)
+
+
+def due_lead(days_left: int, leads: tuple[int, ...]) -> int | None:
+    """The lead time an item is announced at: the smallest one not below DAYS_LEFT."""
+    fitting = [lead for lead in leads if days_left <= lead]
+    return min(fitting) if fitting and days_left >= 0 else None
+
+
+def subscription_scope(sub: ChannelSubscription, org: Organization) -> Scope:
+    """What the subscription may show: its organization's network, as a reader sees it."""
+    return Scope(operator_id=sub.created_by_id or 0, email="", name="",
+                 organization_id=org.id, organization_name=org.name, org_kind=org.kind,
+                 role="reader")
+
+
+class NotificationService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 clock: Callable[[], dt.datetime] = _now) -> None:
+        self._sessions = sessions
+        self._leases = Leases(sessions)
+        self._clock = clock
+
+    # -- subscriptions ---------------------------------------------------------------
+
+    async def subscribe(self, scope: Scope, reference: dict[str, Any], *, kind: str,
+                        lead_days: Iterable[int] | None, language: str,
+                        notify_time: str | None = None, team_id: str | None = None,
+                        cid: str | None = None) -> SubscriptionView:
+        """Subscribe the conversation of REFERENCE (again: new settings, reactivated).
+        Channels are an admin's right; anyone may subscribe their own personal chat."""
+        if kind == "channel":
+            scope.require(Right.MANAGE_NOTIFICATIONS)
+        elif kind != "personal":
+            raise NotificationError("bad_kind")
+        leads = clean_leads(lead_days)
+        conversation = dict(reference.get("conversation") or {})
+        # A channel message's conversation is its thread; digests start new posts.
+        conversation_id = str(conversation.get("id") or "").split(";messageid=")[0]
+        conversation["id"] = conversation_id
+        reference = {**reference, "conversation": conversation}
+        reference.pop("activityId", None)
+        service_url = str(reference.get("serviceUrl") or reference.get("service_url") or "")
+        if not conversation_id or not service_url:
+            raise NotificationError("no_conversation")
+        tenant = conversation.get("tenantId") or conversation.get("tenant_id")
+        async with self._sessions() as session, session.begin():
+            sub = (await session.execute(select(ChannelSubscription).where(
+                ChannelSubscription.conversation_id == conversation_id,
+                ChannelSubscription.organization_id == scope.organization_id,
+                ChannelSubscription.kind == kind))).scalar_one_or_none()
+            before = None
+            if sub is None:
+                sub = ChannelSubscription(conversation_id=conversation_id,
+                                          organization_id=scope.organization_id, kind=kind)
+                session.add(sub)
+            else:
+                before = {"active": sub.active, "lead_days": sub.lead_days}
+            sub.conversation_reference, sub.service_url = reference, service_url
+            sub.tenant_id, sub.team_id = tenant, team_id or sub.team_id
+            sub.lead_days, sub.language, sub.notify_time = list(leads), language, notify_time
+            sub.created_by_id, sub.active = scope.operator_id, True
+            sub.deactivated_at = sub.deactivated_reason = None
+            await session.flush()
+            session.add(AuditEvent(actor=scope.email, organization_id=scope.organization_id,
+                                   action="notifications.subscribed", target=conversation_id,
+                                   before=before, after={"lead_days": list(leads),
+                                                         "kind": kind, "language": language},
+                                   correlation_id=cid))
+            sub_id = sub.id
+        views = await self._views(ChannelSubscription.id == sub_id)
+        return views[0]
+
+    async def unsubscribe(self, scope: Scope, conversation_id: str, *, kind: str = "channel",
+                          cid: str | None = None) -> int:
+        """Stop this organization's subscriptions of the conversation; how many stopped."""
+        if kind == "channel":
+            scope.require(Right.MANAGE_NOTIFICATIONS)
+        async with self._sessions() as session, session.begin():
+            stopped = await session.execute(update(ChannelSubscription).where(
+                ChannelSubscription.conversation_id == conversation_id,
+                ChannelSubscription.organization_id == scope.organization_id,
+                ChannelSubscription.kind == kind, ChannelSubscription.active.is_(True))
+                .values(active=False, deactivated_at=self._clock(),
+                        deactivated_reason="unsubscribed"))
+            count = int(stopped.rowcount)  # type: ignore[attr-defined]
+            if count:
+                session.add(AuditEvent(actor=scope.email,
+                                       organization_id=scope.organization_id,
+                                       action="notifications.unsubscribed",
+                                       target=conversation_id, before={"active": True},
+                                       after={"active": False}, correlation_id=cid))
+        return count
+
+    async def settings(self, scope: Scope, conversation_id: str) -> list[SubscriptionView]:
+        """This organization's subscriptions of the conversation."""
+        return await self._views(ChannelSubscription.conversation_id == conversation_id,
+                                 ChannelSubscription.organization_id == scope.organization_id)
+
+    async def deactivate(self, reason: str, *, conversation_id: str | None = None,
+                         team_id: str | None = None,
+                         subscription_id: int | None = None) -> list[SubscriptionView]:
+        """The bot was removed (or can no longer write): stop sending there, keep the
+        record; the subscriptions stopped, to tell their admins."""
+        conditions: list[Any] = [ChannelSubscription.active.is_(True)]
+        if subscription_id is not None:
+            conditions.append(ChannelSubscription.id == subscription_id)
+        elif team_id is not None:
+            conditions.append(ChannelSubscription.team_id == team_id)
+        elif conversation_id is not None:
+            conditions.append(ChannelSubscription.conversation_id == conversation_id)
+        else:
+            return []
+        async with self._sessions() as session, session.begin():
+            ids = list((await session.execute(select(ChannelSubscription.id).where(
+                *conditions).with_for_update())).scalars())
+            if not ids:
+                return []
+            await session.execute(update(ChannelSubscription).where(
+                ChannelSubscription.id.in_(ids)).values(
+                active=False, deactivated_at=self._clock(), deactivated_reason=reason[:64]))
+            await session.execute(update(OutboxMessage).where(
+                OutboxMessage.channel_subscription_id.in_(ids),
+                OutboxMessage.status == "pending").values(status="cancelled",
+                                                          last_error=reason[:300]))
+            for sub_id in ids:
+                session.add(AuditEvent(actor="partnerbot", organization_id=None,
+                                       action="notifications.deactivated", target=str(sub_id),
+                                       before={"active": True},
+                                       after={"active": False, "reason": reason[:64]}))
+        return await self._views(ChannelSubscription.id.in_(ids))
+
+    async def installed(self, team_id: str, reference: dict[str, Any],
+                        tenant_id: str | None) -> None:
+        """The app was installed in a team (again): remember where."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            row = await session.get(TeamInstallation, team_id, with_for_update=True)
+            if row is None:
+                session.add(TeamInstallation(team_id=team_id, reference=reference,
+                                             tenant_id=tenant_id, installed_at=now))
+            else:
+                row.reference, row.tenant_id = reference, tenant_id
+                row.installed_at, row.removed_at = now, None
+
+    async def removed(self, team_id: str) -> list[SubscriptionView]:
+        """The app was removed from a team: every subscription there stops."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(update(TeamInstallation).where(
+                TeamInstallation.team_id == team_id).values(removed_at=self._clock()))
+        return await self.deactivate("app_removed", team_id=team_id)
+
+    async def enqueue_notice(self, reference: dict[str, Any],
+                             activity: dict[str, Any]) -> int:
+        """A one-off message (e.g. telling an admin the bot was removed), sent by the outbox
+        at the same pace and with the same retries as digests."""
+        conversation = reference.get("conversation") or {}
+        async with self._sessions() as session, session.begin():
+            message = OutboxMessage(
+                conversation_id=str(conversation.get("id", "")),
+                tenant_id=conversation.get("tenantId") or conversation.get("tenant_id"),
+                reference=reference, activity=activity, kind="notice", status="pending",
+                next_attempt_at=self._clock())
+            session.add(message)
+            await session.flush()
+            return int(message.id)
+
+    async def _views(self, *conditions: Any) -> list[SubscriptionView]:
+        stmt = (select(ChannelSubscription, Organization.name, Operator.email)
+                .join(Organization, Organization.id == ChannelSubscription.organization_id)
+                .outerjoin(Operator, Operator.id == ChannelSubscription.created_by_id)
+                .where(*conditions).order_by(ChannelSubscription.id))
+        async with self._sessions() as session:
+            rows = (await session.execute(stmt)).all()
+        return [SubscriptionView(s.id, s.kind, s.conversation_id, s.organization_id, name,
+                                 tuple(s.lead_days or ()), s.language, s.notify_time, s.active,
+                                 email, s.deactivated_reason, s.created_by_id)
+                for s, name, email in rows]
+
+    # -- the pass ----------------------------------------------------------------------
+
+    async def run_pass(self, today: dt.date, render: Render, holder: str,
+                       lease_s: float = 600) -> PassResult:
+        """Queue every subscription's due digest, once, on one instance at a time."""
+        if not await self._leases.acquire(PASS_LEASE, holder, lease_s):
+            logger.info("notification pass skipped: another instance runs it")
+            return PassResult(ran=False)
+        try:
+            return await self._run_pass(today, render)
+        finally:
+            await self._leases.release(PASS_LEASE, holder)
+
+    async def _run_pass(self, today: dt.date, render: Render) -> PassResult:
+        async with self._sessions() as session:
+            subs = (await session.execute(select(ChannelSubscription, Organization).join(
+                Organization, Organization.id == ChannelSubscription.organization_id).where(
+                ChannelSubscription.active.is_(True)).order_by(ChannelSubscription.id)
+            )).all()
+        digests = items = 0
+        candidates: dict[tuple[str, int], list[DigestItem]] = {}
+        rendered: dict[tuple[Any, ...], dict[str, Any]] = {}  # same digest, same card
+        upcoming: dict[str, tuple[tuple[dt.date, int], ...]] = {}
+        for start in range(0, len(subs), 500):
+            chunk = subs[start:start + 500]
+            async with self._sessions() as session, session.begin():
+                done = await self._already_sent(session, [s.id for s, _ in chunk], today)
+                for sub, org in chunk:
+                    leads = clean_leads(sub.lead_days)
+                    key = (org.id, max(leads))
+                    if key not in candidates:
+                        scope = subscription_scope(sub, org)
+                        candidates[key] = await self._expiring(session, scope, today,
+                                                               max(leads))
+                    due = [DigestItem(**{**i.__dict__, "lead_days": lead})
+                           for i in candidates[key]
+                           if (lead := due_lead(i.days_left, leads)) is not None
+                           and (sub.id, i.subscription_id, lead, i.expires_on) not in done]
+                    if not due:
+                        continue
+                    if org.id not in upcoming:
+                        upcoming[org.id] = await self._upcoming(
+                            session, subscription_scope(sub, org), today)
+                    digest = Digest(org.name, today, tuple(due[:MAX_ITEMS]),
+                                    upcoming[org.id], max(leads))
+                    card_key = (org.id, digest.items, max(leads), sub.language)
+                    if card_key not in rendered:
+                        rendered[card_key] = render(digest, sub.language)
+                    message = OutboxMessage(
+                        channel_subscription_id=sub.id, conversation_id=sub.conversation_id,
+                        tenant_id=sub.tenant_id, reference=sub.conversation_reference,
+                        activity=rendered[card_key], kind="digest",
+                        status="pending", next_attempt_at=self._clock())
+                    session.add(message)
+                    await session.flush()
+                    session.add_all([NotificationSent(
+                        channel_subscription_id=sub.id, subscription_id=i.subscription_id,
+                        lead_days=i.lead_days, expires_on=i.expires_on, outbox_id=message.id)
+                        for i in due])
+                    digests += 1
+                    items += len(due)
+        logger.info("notification pass %s: %d subscriptions, %d digests, %d items", today,
+                    len(subs), digests, items)
+        return PassResult(True, len(subs), digests, items)
+
+    async def _already_sent(self, session: AsyncSession, sub_ids: list[int],
+                            today: dt.date) -> set[tuple[int, str, int, dt.date]]:
+        rows = (await session.execute(select(
+            NotificationSent.channel_subscription_id, NotificationSent.subscription_id,
+            NotificationSent.lead_days, NotificationSent.expires_on).where(
+            NotificationSent.channel_subscription_id.in_(sub_ids),
+            NotificationSent.expires_on >= today))).all()
+        return {(r[0], r[1], r[2], r[3]) for r in rows}
+
+    async def _expiring(self, session: AsyncSession, scope: Scope, today: dt.date,
+                        horizon: int) -> list[DigestItem]:
+        """Licence subscriptions in SCOPE expiring within HORIZON days, by date."""
+        kinds = scope.visible_kinds
+        base = select(
+            Subscription, Organization.name, Organization.onboarding, Sku.name).join(
+            Organization, Organization.id == Subscription.organization_id).join(
+            Sku, Sku.code == Subscription.sku_code)
+        stmt = scope.restrict(base, Subscription.organization_id).where(
+            Subscription.expires_on >= today,
+            Subscription.expires_on <= today + dt.timedelta(days=horizon),
+            Organization.kind.in_(kinds)).order_by(Subscription.expires_on, Organization.name,
+                                                   Subscription.id)
+        rows = (await session.execute(stmt)).all()
+        return [DigestItem(s.organization_id, name, onboarding, s.id, sku, s.licenses,
+                           s.expires_on, (s.expires_on - today).days, 0)
+                for s, name, onboarding, sku in rows]
+
+    async def _upcoming(self, session: AsyncSession, scope: Scope,
+                        today: dt.date) -> tuple[tuple[dt.date, int], ...]:
+        """Expiries per week over the next 90 days (the digest's chart)."""
+        end = today + dt.timedelta(days=90)
+        base = select(Subscription.expires_on, func.count()).join(
+            Organization, Organization.id == Subscription.organization_id)
+        stmt = scope.restrict(base, Subscription.organization_id).where(
+            Subscription.expires_on >= today, Subscription.expires_on <= end,
+            Organization.kind.in_(scope.visible_kinds)).group_by(Subscription.expires_on)
+        weeks: dict[dt.date, int] = defaultdict(int)
+        for day, count in (await session.execute(stmt)).all():
+            weeks[today + dt.timedelta(days=7 * ((day - today).days // 7))] += int(count)
+        return tuple(sorted(weeks.items()))

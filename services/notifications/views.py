@@ -1,0 +1,81 @@
+"""What the notification service gives back: plain dataclasses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+DEFAULT_LEAD_DAYS = (30, 7, 1)
+
+
+class NotificationError(Exception):
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(code)
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    id: int
+    kind: str  # channel / personal
+    conversation_id: str
+    organization_id: str
+    organization_name: str
+    lead_days: tuple[int, ...]
+    language: str
+    notify_time: str | None
+    active: bool
+    created_by: str | None
+    deactivated_reason: str | None
+    created_by_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    organization_id: str
+    organization_name: str
+    onboarding: str
+    subscription_id: str
+    sku_name: str
+    licenses: int
+    expires_on: dt.date
+    days_left: int
+    lead_days: int
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One subscription's card for one pass."""
+
+    organization_name: str
+    today: dt.date
+    items: tuple[DigestItem, ...]  # sorted by expiry date
+    upcoming: tuple[tuple[dt.date, int], ...]  # expiries per week, next 90 days
+    horizon_days: int
+
+
+@dataclass(frozen=True)
+class PassResult:
+    ran: bool  # False: another instance holds the pass
+    subscriptions: int = 0
+    digests: int = 0
+    items: int = 0
+
+
+@dataclass(frozen=True)
+class DrainResult:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    deactivated: int = 0
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    pending: int
+    sent: int
+    dead: int
+    cancelled: int
+    dead_letters: tuple[tuple[int, str, str | None, int], ...]  # id, conversation, error, tries
+    active_subscriptions: int
+    inactive_subscriptions: int

@@ -1,0 +1,86 @@
+"""Two `partnerbot notify run` processes at the same time on one PostgreSQL: the pass
+runs once (a lease) and the outbox is shared (FOR UPDATE SKIP LOCKED): every digest is
+posted exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import pytest
+
+from services.db.engine import Database
+from services.db.migrate import upgrade
+from services.network.importer import NetworkImporter
+from services.notifications import NotificationService
+from services.scope import ScopeService
+from tests.conftest import demo_document
+from tests.support.databases import PG_SKIP_REASON, PG_URL
+from tests.support.fake_connector import FakeConnector
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)
+CHANNELS = 120
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A database of its own: separate processes cannot share a test schema."""
+    name = f"t_notify_{uuid.uuid4().hex[:12]}"
+    admin_dsn = PG_URL.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def _run(url: str, *args: str) -> tuple[int, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
+    env.update(DATABASE_URL=url, NOTIFY_SCHEDULER="off")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", *args, env=env, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT)
+    out, _ = await proc.communicate()
+    return int(proc.returncode or 0), out.decode()
+
+
+async def test_two_processes_send_each_digest_once(pg_url: str, aiohttp_server: Any) -> None:
+    connector = FakeConnector()
+    server = await aiohttp_server(connector.app())
+    db = Database(pg_url)
+    try:
+        await upgrade(db.engine)
+        await NetworkImporter(db.sessions).import_document(demo_document())
+        alice = await ScopeService(db.sessions).for_email("alice.durand@contoso.example")
+        assert alice is not None
+        service = NotificationService(db.sessions)
+        for n in range(CHANNELS):
+            await service.subscribe(alice, {
+                "serviceUrl": str(server.make_url("/")),
+                "conversation": {"id": f"19:channel-{n}@thread.tacv2", "tenantId": "t-1",
+                                 "conversationType": "channel"}},
+                kind="channel", lead_days=[30], language="en")
+    finally:
+        await db.dispose()
+    results = await asyncio.gather(*(_run(pg_url, "notify", "run", "--now", "2026-11-23",
+                                          "--wait", "5") for _ in range(2)))
+    assert [code for code, _ in results] == [0, 0], results
+    outputs = " | ".join(out for _, out in results)
+    assert outputs.count("skipped, another instance") + outputs.count(
+        f"{CHANNELS} digests") == 2, outputs
+    posts = Counter(s.conversation_id for s in connector.sent)
+    assert len(posts) == CHANNELS and set(posts.values()) == {1}
+    code, status = await _run(pg_url, "notify", "status")
+    assert code == 0 and f"{CHANNELS} sent" in status and "0 pending" in status
