@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 import msal
 
+from services.http_errors import error_code
 from services.mail import MailConfig, MailError, MailMessage
 
 GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
@@ -64,7 +65,7 @@ class GraphMailer:
                     session.post(url, json=body, headers=headers) as response:
                 if response.status in (200, 202):
                     return
-                code = await _graph_error_code(response)
+                code = await error_code(response)
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise MailError("graph_unreachable", type(exc).__name__) from None
         if response.status == 429:
@@ -73,11 +74,3 @@ class GraphMailer:
             raise MailError("graph_error", f"{response.status} {code}")
         raise MailError("graph_rejected", f"{response.status} {code}")
 
-
-async def _graph_error_code(response: aiohttp.ClientResponse) -> str:
-    try:
-        body = await response.json(content_type=None)
-    except (ValueError, aiohttp.ClientError):
-        return ""
-    error = body.get("error") if isinstance(body, dict) else None
-    return str(error.get("code", ""))[:64] if isinstance(error, dict) else ""

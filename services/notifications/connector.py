@@ -16,6 +16,8 @@ from typing import Any
 import aiohttp
 import msal
 
+from services.http_errors import error_code
+
 BOT_FRAMEWORK_SCOPE = ["https://api.botframework.com/.default"]
 
 
@@ -79,7 +81,7 @@ class ConnectorClient:
                     body = await response.json(content_type=None)
                     return str(body.get("id")) if isinstance(body, dict) and \
                         body.get("id") else None
-                raise ConnectorError(response.status, await _error_code(response),
+                raise ConnectorError(response.status, await error_code(response),
                                      _retry_after(response.headers.get("Retry-After")))
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise ConnectorError(0, type(exc).__name__) from None
@@ -89,13 +91,6 @@ class ConnectorClient:
             await self._session.close()
 
 
-async def _error_code(response: aiohttp.ClientResponse) -> str:
-    try:
-        body = await response.json(content_type=None)
-    except (ValueError, aiohttp.ClientError):
-        return ""
-    error = body.get("error") if isinstance(body, dict) else None
-    return str(error.get("code", ""))[:64] if isinstance(error, dict) else ""
 
 
 def _retry_after(value: str | None) -> float | None:

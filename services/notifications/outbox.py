@@ -52,9 +52,11 @@ class Backoff:
     cap_s: float = 600.0
 
     def delay(self, attempts: int, retry_after: float | None) -> float:
-        """Exponential with full jitter, never sooner than Retry-After."""
-        computed = random.uniform(0, min(self.cap_s, self.base_s * 2 ** max(0, attempts - 1)))  # noqa: S311
-        return max(computed, retry_after or 0.0)
+        """Retry-After when the service gives it (plus up to 10% jitter, so senders do not
+        return all at once); otherwise exponential with full jitter."""
+        if retry_after is not None:
+            return min(self.cap_s, retry_after * random.uniform(1.0, 1.1))  # noqa: S311
+        return random.uniform(0, min(self.cap_s, self.base_s * 2 ** max(0, attempts - 1)))  # noqa: S311
 
 
 class OutboxSender:

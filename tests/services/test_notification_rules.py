@@ -72,7 +72,7 @@ def test_tenant_limit() -> None:
 
 def test_backoff_honours_retry_after_and_grows() -> None:
     backoff = Backoff(base_s=1, cap_s=60)
-    assert backoff.delay(1, 30.0) >= 30.0
+    assert all(30.0 <= backoff.delay(1, 30.0) <= 33.0 for _ in range(50))
     assert all(backoff.delay(3, None) <= 4 for _ in range(50))
     assert all(backoff.delay(20, None) <= 60 for _ in range(50))
 
