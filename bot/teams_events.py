@@ -4,6 +4,7 @@ when the app is installed in a team, and stopping notifications when it is remov
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -33,10 +34,10 @@ def tenant_of(context: TurnContext) -> str | None:
 
 
 class TeamsEvents(TeamsActivityHandler):
-    _services: BotServices
+    """Mixed into PartnerBot, which provides the services and the operator lookup."""
 
-    async def _operator(self, context: TurnContext) -> Scope | None:
-        raise NotImplementedError  # PartnerBot
+    _services: BotServices
+    _operator: Callable[[TurnContext], Awaitable[Scope | None]]
 
     def _bot_among(self, context: TurnContext, members: list[ChannelAccount]) -> bool:
         bot_id = context.activity.recipient.id if context.activity.recipient else None
