@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 import msal
+import requests
 
 from services.http_errors import error_code
 from services.mail import MailConfig, MailError, MailMessage
@@ -26,30 +27,39 @@ class GraphMailer:
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = threading.Lock()
 
-    def _token(self) -> str:
+    def _msal(self) -> msal.ConfidentialClientApplication:
+        """One msal app per mailer, built on first use (msal reads the authority's
+        metadata then), so that its cache keeps the token until it expires."""
         with self._lock:
             if self._app is None:
-                kwargs: dict[str, Any] = {"instance_discovery": False}
+                config = self._config
+                kwargs: dict[str, Any] = {"instance_discovery": False,
+                                          "timeout": config.timeout_s}
                 if self._http is not None:
                     kwargs["http_client"] = self._http
                 self._app = msal.ConfidentialClientApplication(
-                    self._config.client_id, client_credential=self._config.client_secret,
-                    authority=f"{self._config.login_base_url.rstrip('/')}/"
-                              f"{self._config.tenant_id}", **kwargs)
-            app = self._app
-        result = app.acquire_token_for_client(GRAPH_SCOPES)
-        if not isinstance(result, dict) or "access_token" not in result:
-            error = str(result.get("error", "unknown_error")) if isinstance(result, dict) \
-                else "unknown_error"
-            raise MailError("graph_token", error)
-        return str(result["access_token"])
+                    config.client_id, client_credential=config.client_secret,
+                    authority=f"{config.login_base_url.rstrip('/')}/{config.tenant_id}",
+                    **kwargs)
+            return self._app
+
+    def _token(self) -> str:
+        result = self._msal().acquire_token_for_client(GRAPH_SCOPES)
+        if isinstance(result, dict) and result.get("access_token"):
+            return str(result["access_token"])
+        result = result if isinstance(result, dict) else {}
+        aadsts = " ".join(f"AADSTS{code}" for code in result.get("error_codes") or [])
+        raise MailError("graph_token",
+                        f"{result.get('error', 'no access token')} {aadsts}".strip())
 
     async def send(self, message: MailMessage) -> None:
         try:
             token = await asyncio.to_thread(self._token)
         except MailError:
             raise
-        except Exception as exc:  # noqa: BLE001 - msal's network errors: say which kind
+        except requests.RequestException as exc:
+            raise MailError("graph_unreachable", f"login: {type(exc).__name__}") from None
+        except Exception as exc:  # noqa: BLE001 - e.g. msal's ValueError on a bad authority
             raise MailError("graph_token", type(exc).__name__) from None
         url = (f"{self._config.graph_base_url.rstrip('/')}/v1.0/users/"
                f"{urllib.parse.quote(self.sender)}/sendMail")
@@ -63,14 +73,16 @@ class GraphMailer:
         try:
             async with aiohttp.ClientSession(timeout=timeout) as session, \
                     session.post(url, json=body, headers=headers) as response:
-                if response.status in (200, 202):
+                status = response.status
+                if 200 <= status < 300:  # 202 Accepted
                     return
                 code = await error_code(response)
+                retry_after = response.headers.get("Retry-After", "")
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise MailError("graph_unreachable", type(exc).__name__) from None
-        if response.status == 429:
-            raise MailError("graph_throttled", code)
-        if response.status >= 500:
-            raise MailError("graph_error", f"{response.status} {code}")
-        raise MailError("graph_rejected", f"{response.status} {code}")
-
+        if status == 429:
+            raise MailError("graph_throttled",
+                            f"retry after {retry_after}s" if retry_after else code)
+        if status >= 500:
+            raise MailError("graph_error", f"{status} {code}".strip())
+        raise MailError("graph_rejected", f"{status} {code}".strip())

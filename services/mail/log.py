@@ -14,5 +14,6 @@ class LogMailer:
         self.sender = sender
 
     async def send(self, message: MailMessage) -> None:
-        logger.info("mail (MAIL_TRANSPORT=log, not sent) to %s: %s\n%s", message.to,
-                    message.subject, message.text)
+        """Log the recipient, the subject and the plain-text body (which has the link)."""
+        logger.info("mail (MAIL_TRANSPORT=log, not sent) to %s from %s: %s\n%s", message.to,
+                    self.sender, message.subject, message.text)
