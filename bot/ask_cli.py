@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.context import Reply
 from bot.inprocess import InProcessAdapter, ask, error_answer, message_activity
 from bot.partner_bot import PartnerBot
 from bot.services import BotServices
@@ -61,11 +62,17 @@ class Asker:
             self._identities[key] = (op.aad_object_id, op.tenant_id)
         return self._identities[key]
 
+    async def reply(self, email: str, question: str, locale: str, today: dt.date, *,
+                    full_answer: bool = True) -> Reply | None:
+        """The whole reply (card and answer) to QUESTION from that operator."""
+        aad, tenant = await self._identity(email)
+        return await ask(self._bot, self._adapter,
+                         message_activity(aad, tenant, question, locale, today),
+                         full_answer=full_answer)
+
     async def answer(self, email: str, question: str, locale: str,
                      today: dt.date) -> dict[str, Any]:
-        aad, tenant = await self._identity(email)
-        reply = await ask(self._bot, self._adapter,
-                          message_activity(aad, tenant, question, locale, today))
+        reply = await self.reply(email, question, locale, today)
         if reply is None:
             return error_answer("the turn failed; see the log")
         return reply.answer

@@ -14,6 +14,8 @@ from typing import Any
 
 from bot.activation_cli import add_parser as add_activation_parser
 from bot.ask_cli import add_parser as add_ask_parser
+from bot.chat_cli import add_parser as add_chat_parser
+from bot.manifest_cli import add_parser as add_manifest_parser
 from bot.notify_cli import add_parser as add_notify_parser
 from bot.settings import Settings, SettingsError, load_settings
 from services.db.engine import Database, is_sqlite
@@ -279,6 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_ask_parser(sub)
     add_activation_parser(sub)
     add_notify_parser(sub)
+    add_manifest_parser(sub)
+    add_chat_parser(sub)
     return parser
 
 

@@ -70,7 +70,8 @@ class PartnerBot(TeamsEvents):
             sender = context.activity.from_property
             scope = await identity.current(getattr(sender, "aad_object_id", None))
         else:
-            scope = await resolve_operator(context, self._services.scopes)
+            scope = await resolve_operator(context, self._services.scopes,
+                                           check_tenant=not self._services.settings.local_mode)
         context.turn_state[OPERATOR] = scope.operator_id if scope else "none"
         conversation = context.activity.conversation
         if scope is not None and conversation is not None and \

@@ -88,6 +88,7 @@ def confirm_card(tr: Messages, *, organization: str, created: bool, recipient: s
         FactSet(facts=facts),
         ChoiceSetInput(id="language", label=tr("activation.language"), value=language,
                        style="compact", is_required=True,
+                       error_message=tr("activation.language_required"),
                        choices=[Choice(title="English", value="en"),
                                 Choice(title="Français", value="fr")]),
         paragraph(tr("activation.confirm.note"), is_subtle=True, size="Small"),

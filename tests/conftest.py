@@ -41,3 +41,21 @@ async def database(backend: str, tmp_path: Path) -> AsyncIterator[Database]:
 async def demo_db(database: Database) -> Database:
     await NetworkImporter(database.sessions).import_document(demo_document())
     return database
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In CI the Playground and browser tests must run: a missing tool is an error there,
+    not a skip."""
+    import os
+
+    if os.environ.get("CI") != "true":
+        return
+    from tests.cards.test_renderer import _missing as browser_missing
+    from tests.support.playground import missing_reason
+
+    wanted = {m for item in items for m in ("playground", "browser")
+              if item.get_closest_marker(m)}
+    problems = [p for p in ((missing_reason() if "playground" in wanted else None),
+                            (browser_missing() if "browser" in wanted else None)) if p]
+    if problems:
+        raise pytest.UsageError("CI must run the Teams tool tests: " + "; ".join(problems))

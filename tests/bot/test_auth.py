@@ -222,3 +222,29 @@ async def test_rotated_signing_key_is_fetched(
                                                                          service_url=SERVICE_URL)})
     assert resp.status == 200
     assert jwt_issuer.requests.count(KEYS_PATH) == fetches + 1
+
+
+async def test_an_operator_from_another_tenant_is_refused(
+    client: TestClient, jwt_issuer: LocalIssuer
+) -> None:
+    """Authenticated traffic: the activity's tenant must be the operator's own."""
+    other = "d752334c-2297-5126-a591-b69bc422f0d5"
+    body = activity(conversation={**ACTIVITY["conversation"], "tenantId": other},
+                    channelData={"tenant": {"id": other}})
+    status, payload = await post(client, jwt_issuer.header(BOT_ID, service_url=SERVICE_URL),
+                                 body)
+    assert status == 200
+    card = payload["activities"][0]["attachments"][0]["content"]
+    assert "don't have access" in str(card)
+
+
+async def test_local_mode_does_not_check_tenants(bot_client: ClientFactory) -> None:
+    """Local mode proves nothing about the sender, so one Playground tenant may speak
+    as operators of several organizations."""
+    local = await bot_client(BOT_ID="", BOT_PASSWORD="")
+    other = "d752334c-2297-5126-a591-b69bc422f0d5"
+    body = activity(conversation={**ACTIVITY["conversation"], "tenantId": other},
+                    channelData={"tenant": {"id": other}})
+    status, payload = await post(local, None, body)
+    assert status == 200
+    assert_help_card(payload)

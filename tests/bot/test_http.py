@@ -91,12 +91,6 @@ async def test_a_stranger_gets_a_refusal_without_data(client: Any, demo_db: Data
             assert name not in content
 
 
-async def test_an_operator_from_another_tenant_is_refused(client: Any) -> None:
-    activity = A.message("help", tenant="d752334c-2297-5126-a591-b69bc422f0d5")
-    _, body = await post(client, activity)
-    assert "don't have access" in card_text(A.cards_of(body)[0])
-
-
 async def test_unknown_text_says_how_to_get_help(client: Any) -> None:
     _, body = await post(client, A.message("make me a sandwich"))
     assert "didn't understand that. Type \\\"help\\\"" in card_text(A.cards_of(body)[0])

@@ -1,0 +1,119 @@
+"""A sample of every card the bot sends, in English and French: answers built through
+the real turn (the demo network), and the dialog, approval and notification cards built
+from realistic views."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot.ask_cli import Asker
+from cards.activation import (
+    completed_card,
+    confirm_card,
+    consent_failed_card,
+    new_customer_card,
+    pick_card,
+)
+from cards.help import welcome_card
+from cards.notices import error_card, not_operator_card
+from cards.notifications import (
+    digest_card,
+    gone_card,
+    install_offer_card,
+    settings_card,
+    subscribed_card,
+)
+from cards.operator_requests import approval_card, change_confirm_card
+from cards.operator_requests import confirm_card as operator_confirm_card
+from services.activation import Target
+from services.i18n import messages
+from services.notifications import Digest, DigestItem, SubscriptionView
+from services.operators import RequestView
+
+TODAY = dt.date(2026, 11, 23)
+ALICE, CLAIRE, SOFIA, BRUNO = ("alice.durand@contoso.example",
+                               "claire.martin@alphadist.example",
+                               "sofia.marino@coreview.example", "bruno.petit@contoso.example")
+# kind -> (operator, English question, French question)
+QUESTIONS = {
+    "help": (ALICE, "help", "aide"),
+    "list": (CLAIRE, "which clients expire this month", "quels clients expirent ce mois-ci"),
+    "list_partners": (SOFIA, "partners of Alpha Distribution", "partenaires de Alpha Distribution"),
+    "count": (CLAIRE, "how many customers expire in the next 3 months",
+              "combien de clients expirent dans les 3 prochains mois"),
+    "total": (CLAIRE, "how many licenses in total", "combien de licences au total"),
+    "org": (ALICE, "Atelier Marchand", "Atelier Marchand"),
+    "operators": (ALICE, "who are the operators", "qui sont les opérateurs"),
+    "audit": (ALICE, "audit log", "journal d'audit"),
+    "faq": (ALICE, "how do I onboard a tenant", "comment activer un tenant"),
+    "unknown": (ALICE, "what is the weather", "quel temps fait-il"),
+    "refusal": (BRUNO, "who are the operators", "qui sont les opérateurs"),
+    "not_found": (ALICE, "when does Globex Unknown expire", "quand expire Globex Inconnu"),
+}
+
+SUBSCRIPTION = SubscriptionView(1, "channel", "19:c@thread.tacv2", "p-contoso",
+                                "Contoso Partners", (30, 7, 1), "en", None, True, ALICE,
+                                None, 6)
+
+
+def _digest() -> Digest:
+    items = tuple(DigestItem(f"c-{n}", f"Customer <{n}> *bold*", "invited" if n % 3 else
+                             "onboarded", f"s-{n}", "CoreSuite Enterprise", 100 + n,
+                             TODAY + dt.timedelta(days=n), n, 30 if n > 7 else 7)
+                  for n in range(1, 25))
+    weeks = tuple((TODAY + dt.timedelta(days=7 * w), w + 2) for w in range(12))
+    return Digest("Contoso Partners", TODAY, items, weeks, 30)
+
+
+def built_cards(language: str) -> dict[str, dict[str, Any]]:
+    """Cards built directly from views (no turn needed)."""
+    tr = messages(language)
+    targets = [Target("c-atelier-marchand", "Atelier Marchand", "customer", "not_invited",
+                      "Contoso Partners"),
+               Target("c-lycee", "Lycée Victor Hugo", "customer", "invited", None)]
+    request = RequestView(7, "remove", "p-contoso", "chloe.leroy@contoso.example", None,
+                          "reader", "pending", BRUNO, 8, None, None)
+    decided = RequestView(7, "add", "p-contoso", "jane@contoso.example", "Jane Doe",
+                          "reader", "approved", BRUNO, 8, ALICE,
+                          dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC))
+    return {
+        "activation_pick": pick_card(targets, tr, can_create=True, more=True),
+        "activation_pick_empty": pick_card([], tr, can_create=False, more=False),
+        "activation_new_customer": new_customer_card(tr, {"name": "Boulangerie Neuve"}),
+        "activation_confirm": confirm_card(tr, organization="Atelier Marchand", created=True,
+                                           recipient="marie@ateliermarchand.fr",
+                                           language=language, ttl_days=7),
+        "activation_completed": completed_card(tr, "Atelier Marchand", "c-atelier-marchand"),
+        "activation_failed": consent_failed_card(tr, "Atelier Marchand", "c-atelier-marchand",
+                                                 "access_denied"),
+        "approval_pending": approval_card(request, tr, decider_view=True,
+                                          admin_user_ids=["8:orgid:634cd7e1"]),
+        "approval_decided": approval_card(decided, tr, decider_view=False,
+                                          admin_user_ids=["8:orgid:634cd7e1"]),
+        "operator_confirm": operator_confirm_card("jane@contoso.example", "Jane Doe", "admin",
+                                                  tr),
+        "operator_change": change_confirm_card(tr, email="chloe.leroy@contoso.example",
+                                               role="admin"),
+        "digest": digest_card(_digest(), tr),
+        "notify_subscribed": subscribed_card(SUBSCRIPTION, tr),
+        "notify_settings": settings_card([SUBSCRIPTION], tr),
+        "notify_settings_none": settings_card([], tr),
+        "notify_install": install_offer_card(tr),
+        "notify_gone": gone_card(SUBSCRIPTION, "BotNotInConversationRoster", tr),
+        "welcome_stranger": welcome_card(None, tr),
+        "not_operator": not_operator_card(tr),
+        "error": error_card(tr, "3f2a9c1d0b7e"),
+    }
+
+
+async def turn_cards(asker: Asker, language: str) -> dict[str, dict[str, Any]]:
+    """Cards of real answers, as Teams gets them (one page of a list)."""
+    locale = "fr-FR" if language == "fr" else "en-US"
+    out = {}
+    for kind, (email, english, french) in QUESTIONS.items():
+        reply = await asker.reply(email, french if language == "fr" else english, locale,
+                                  TODAY, full_answer=False)
+        assert reply is not None and reply.card, kind
+        out[kind] = reply.card
+    return out
