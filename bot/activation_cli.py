@@ -31,7 +31,7 @@ async def _send(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli import ensure_schema
     from dialogs.send_activation import refusal_text, sent_text
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, **settings.engine_options())
     try:
         await ensure_schema(db, settings)
         services = BotServices.create(settings, db)
@@ -59,7 +59,7 @@ async def _send(settings: Settings, args: argparse.Namespace) -> int:
 async def _list(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli import ensure_schema
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, **settings.engine_options())
     try:
         await ensure_schema(db, settings)
         links = await BotServices.create(settings, db).activation.links(args.org, args.limit)

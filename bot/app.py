@@ -109,7 +109,7 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
     app[METRICS] = registry
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        db = database or Database(settings.database_url)
+        db = database or Database(settings.database_url, **settings.engine_options())
         services = BotServices.create(settings, db)
         app[SERVICES] = services
         storage = SqlStorage(services.state)

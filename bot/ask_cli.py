@@ -103,7 +103,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_UNKNOWN_OPERATOR
 
     async def run() -> int:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, **settings.engine_options())
         try:
             await ensure_schema(db, settings)
             asker = Asker(BotServices.create(settings, db))

@@ -41,7 +41,7 @@ def _err(text: str) -> None:
 
 
 async def _with_db(settings: Settings, work: Any) -> Any:
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, **settings.engine_options())
     try:
         return await work(db)
     finally:

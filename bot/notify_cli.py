@@ -23,7 +23,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli import ensure_schema
     from bot.notify import NotificationRunner
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, **settings.engine_options())
     runner = None
     try:
         await ensure_schema(db, settings)
@@ -47,7 +47,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 async def _status(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.cli import ensure_schema
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, **settings.engine_options())
     try:
         await ensure_schema(db, settings)
         status = await outbox_status(db.sessions)

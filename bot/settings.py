@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="sqlite+aiosqlite:///./partnerbot.db", alias="DATABASE_URL", repr=False
     )
+    # PostgreSQL connections per process (pool, and extra ones under bursts).
+    db_pool_size: int = Field(default=10, alias="DB_POOL_SIZE", ge=1, le=200)
+    db_max_overflow: int = Field(default=10, alias="DB_MAX_OVERFLOW", ge=0, le=200)
     port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
     host: str = Field(default="", alias="HOST")
     public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
@@ -194,6 +197,12 @@ class Settings(BaseSettings):
     def local_mode(self) -> bool:
         """No bot id: inbound authentication is off (local development, Agents Playground)."""
         return not self.bot_id
+
+    def engine_options(self) -> dict[str, Any]:
+        """Connection pool settings for DATABASE_URL (PostgreSQL; SQLite needs none)."""
+        if self.database_url.startswith("sqlite"):
+            return {}
+        return {"pool_size": self.db_pool_size, "max_overflow": self.db_max_overflow}
 
     @property
     def base_url(self) -> str:

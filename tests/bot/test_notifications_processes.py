@@ -7,12 +7,10 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import pytest
 
 from services.db.engine import Database
@@ -21,7 +19,7 @@ from services.network.importer import NetworkImporter
 from services.notifications import NotificationService
 from services.scope import ScopeService
 from tests.conftest import demo_document
-from tests.support.databases import PG_SKIP_REASON, PG_URL
+from tests.support.databases import PG_SKIP_REASON, PG_URL, separate_pg_database
 from tests.support.fake_connector import FakeConnector
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)
@@ -30,20 +28,8 @@ CHANNELS = 120
 
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
-    """A database of its own: separate processes cannot share a test schema."""
-    name = f"t_notify_{uuid.uuid4().hex[:12]}"
-    admin_dsn = PG_URL.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    async with separate_pg_database() as url:
+        yield url
 
 
 async def _run(url: str, *args: str) -> tuple[int, str]:

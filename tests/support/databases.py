@@ -56,3 +56,24 @@ async def fresh_database(backend: str, tmp_path: Path) -> AsyncIterator[Database
             await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         finally:
             await conn.close()
+
+
+@asynccontextmanager
+async def separate_pg_database() -> AsyncIterator[str]:
+    """A PostgreSQL database of its own (URL), for tests whose separate processes cannot
+    share a test schema; dropped on exit."""
+    name = f"t_proc_{uuid.uuid4().hex[:12]}"
+    admin_dsn = _asyncpg_dsn(PG_URL)
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        conn = await asyncpg.connect(admin_dsn)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
