@@ -13,7 +13,7 @@ from botbuilder.integration.aiohttp import (
 )
 from botframework.connector.auth import ChannelValidation
 
-from bot import auth_keys
+from bot import auth_keys, msrest_fix
 from bot.settings import Settings
 from bot.turnlog import CID, DedupMiddleware, TurnLogMiddleware
 from cards.notices import error_card
@@ -37,6 +37,7 @@ class _AuthConfig:
 def create_adapter(settings: Settings, ledger: ActivityLedger,
                    storage: Storage) -> CloudAdapter:
     auth_keys.install()
+    msrest_fix.install()
     if settings.bot_openid_metadata_url:
         # Channel tokens are checked against these keys (tests: a local issuer).
         ChannelValidation.open_id_metadata_endpoint = settings.bot_openid_metadata_url
