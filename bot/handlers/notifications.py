@@ -53,13 +53,22 @@ async def _admins_only(req: Request, intent: str) -> Reply:
                     admins=", ".join(inert(email) for _i, email, _a in admins) or "?")
 
 
-async def _subscribe(req: Request, leads: list[int] | None) -> Reply:
-    intent = Intent.NOTIFY_SUBSCRIBE
+async def _refused(req: Request, intent: str) -> Reply | None:
+    """Set up in a Teams conversation only; a channel's by its admins only."""
     if req.conversation is None:
         return _message(req, intent, "notify.teams_only", "unavailable")
-    kind = _kind(req)
-    if kind == "channel" and not req.scope.can(Right.MANAGE_NOTIFICATIONS):
+    if _kind(req) == "channel" and not req.scope.can(Right.MANAGE_NOTIFICATIONS):
         return await _admins_only(req, intent)
+    return None
+
+
+async def _subscribe(req: Request, leads: list[int] | None) -> Reply:
+    intent = Intent.NOTIFY_SUBSCRIBE
+    refused = await _refused(req, intent)
+    if refused is not None:
+        return refused
+    assert req.conversation is not None
+    kind = _kind(req)
     try:
         view = await req.services.notifications.subscribe(
             req.scope, req.conversation, kind=kind, lead_days=leads,
@@ -86,13 +95,11 @@ async def handle_subscribe_button(req: Request) -> Reply:
 
 async def handle_stop(req: Request) -> Reply:
     intent = Intent.NOTIFY_STOP
-    if req.conversation is None:
-        return _message(req, intent, "notify.teams_only", "unavailable")
-    kind = _kind(req)
-    if kind == "channel" and not req.scope.can(Right.MANAGE_NOTIFICATIONS):
-        return await _admins_only(req, intent)
+    refused = await _refused(req, intent)
+    if refused is not None:
+        return refused
     stopped = await req.services.notifications.unsubscribe(req.scope, _conversation_id(req),
-                                                           kind=kind, cid=req.cid)
+                                                           kind=_kind(req), cid=req.cid)
     return _message(req, intent, "notify.stopped" if stopped else "notify.nothing_to_stop")
 
 
