@@ -8,7 +8,6 @@ from http import HTTPStatus
 from typing import Any
 
 from botbuilder.core import (
-    ConversationState,
     InvokeResponse,
     MemoryStorage,
     Storage,
@@ -21,6 +20,7 @@ from bot.context import Reply, Request
 from bot.identity import resolve_operator
 from bot.routing import handler_for_intent, handler_for_verb, run
 from bot.services import BotServices
+from bot.storage import TurnCachedConversationState
 from bot.teams_events import TeamsEvents, team_id_of
 from bot.turnlog import CID, INTENT, OPERATOR
 from cards.notices import not_operator_card, notice_card
@@ -61,7 +61,7 @@ class PartnerBot(TeamsEvents):
 
     def __init__(self, services: BotServices, storage: Storage | None = None) -> None:
         self._services = services
-        self._state = ConversationState(storage or MemoryStorage())
+        self._state = TurnCachedConversationState(storage or MemoryStorage())
         self._dialog_state = self._state.create_property("dialog_state")
 
     async def _operator(self, context: TurnContext) -> Scope | None:

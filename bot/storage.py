@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import jsonpickle
-from botbuilder.core import Storage
+from botbuilder.core import ConversationState, Storage, TurnContext
 
 from services.state_store import Change, StateStore
 
@@ -63,3 +63,16 @@ class SqlStorage(Storage):
 
     async def delete(self, keys: list[str]) -> None:
         await self._store.delete(keys)
+
+
+class TurnCachedConversationState(ConversationState):
+    """ConversationState that reads storage once per turn.
+
+    botbuilder 4.17.1's `BotState.load` treats a cached but empty state as not loaded,
+    so a conversation without dialog state was read twice per turn (once by
+    `DialogSet.create_context`, once more by the property's default-value `set`)."""
+
+    async def load(self, turn_context: TurnContext, force: bool = False) -> None:
+        if not force and self.get_cached_state(turn_context) is not None:
+            return
+        await super().load(turn_context, force)
