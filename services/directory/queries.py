@@ -70,19 +70,36 @@ class Directory:
         async with self._sessions() as session:
             await self._check(session, scope, kind, filters)
             ids = self._matching(scope, kind, filters, today).subquery()
-            total = (await session.execute(select(func.count()).select_from(ids))).scalar_one()
             order: list[Any] = [Organization.name, Organization.id]
             if filters.expiry is not None:
                 order.insert(0, F.first_match_date(filters))
             ordered = select(Organization.id, Organization.name).where(
                 Organization.id.in_(select(ids.c.id))).order_by(*order)
-            page_ids = [r.id for r in (await session.execute(
-                ordered.offset(offset).limit(limit))).all()]
+            if self._one_pass(session, filters):
+                # The page and the total in one pass over the matches (a window count).
+                page = (await session.execute(ordered.add_columns(
+                    func.count().over().label("total")).offset(offset).limit(limit))).all()
+                total = int(page[0].total) if page else -1
+            else:
+                page = (await session.execute(ordered.offset(offset).limit(limit))).all()
+                total = -1
+            page_ids = [r.id for r in page]
+            if total < 0:
+                total = (await session.execute(select(func.count()).select_from(ids))
+                         ).scalar_one()
             rows = await self._rows(session, page_ids, today, filters)
             all_items = None
             if want_all:
                 all_items = [OrgRef(r.id, r.name) for r in (await session.execute(ordered)).all()]
         return OrgPage(rows, total, offset, limit, all_items)
+
+    @staticmethod
+    def _one_pass(session: AsyncSession, filters: Filters) -> bool:
+        """Whether to count the matches with the page (a window count) rather than apart.
+        Measured at 100k customers: SQLite is faster in one pass for every list, and so is
+        PostgreSQL for expiry ranges (the page is sorted by date anyway); for the other
+        lists PostgreSQL walks the name index and stops at the page, so it counts apart."""
+        return filters.expiry is not None or session.get_bind().dialect.name == "sqlite"
 
     async def _rows(self, session: AsyncSession, ids: list[str], today: dt.date,
                     filters: Filters) -> list[OrgRow]:
