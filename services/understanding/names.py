@@ -8,6 +8,7 @@ scope in SQL, so only a name the operator may see can ever match."""
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from services.understanding.text import fold
 MIN_SCORE = 80.0
 TOKEN_SCORE = 80.0
 COMMON_POSTINGS = 1500  # a name word this common does not nominate candidates alone
+MEMO_SIZE = 4096  # questions remembered per index (operators ask the same ones daily)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ class NameIndex:
     tokens: list[tuple[str, ...]] = field(default_factory=list)
     postings: dict[str, list[int]] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
+    # (question tokens, anchors, limit) -> matches: the index never changes (a new network
+    # version builds a new one), so a question asked again is not scored again.
+    _memo: OrderedDict[tuple[tuple[str, ...], tuple[int, ...], int], tuple[NameMatch, ...]] = \
+        field(default_factory=OrderedDict, repr=False)
 
     @classmethod
     def build(cls, items: Sequence[Named]) -> NameIndex:
@@ -81,6 +87,19 @@ class NameIndex:
     def match(self, query: Sequence[str], anchors: Sequence[int],
               limit: int = 50) -> list[NameMatch]:
         """The best span match of each candidate item, best first."""
+        key = (tuple(query), tuple(anchors), limit)
+        found = self._memo.get(key)
+        if found is None:
+            found = tuple(self._match(query, anchors, limit))
+            self._memo[key] = found
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        else:
+            self._memo.move_to_end(key)
+        return list(found)
+
+    def _match(self, query: Sequence[str], anchors: Sequence[int],
+               limit: int) -> list[NameMatch]:
         results: list[NameMatch] = []
         for n, positions in self.candidates(query, anchors).items():
             best = _best_span(query, positions, self.tokens[n], self.items[n])
