@@ -139,6 +139,62 @@ def _ms(values: list[float], p: float) -> str:
     return f"{percentile(values, p) * 1000:.1f}"
 
 
+async def _metric(base: str, name: str, label: str) -> float:
+    async with aiohttp.ClientSession() as session, session.get(f"{base}/metrics") as response:
+        text = await response.text()
+    for line in text.splitlines():
+        if line.startswith(f"{name}{{") and label in line:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def serve(url: str, ops: list[dict[str, Any]], args: argparse.Namespace,
+                **extra: str) -> dict[str, Any]:
+    """Start `partnerbot serve`, warm it up, run the measured load; its figures."""
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
+    port = _port()
+    env.update(DATABASE_URL=url, PORT=str(port), NOTIFY_SCHEDULER="off", LOG_LEVEL="WARNING",
+               **extra)
+    quiet = asyncio.subprocess.DEVNULL
+    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "serve",
+                                               env=env, cwd=WORK, stdout=quiet, stderr=quiet)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        startup = await _ready(f"{base}/readyz", bot)
+        await load(base, ops, 60, args.concurrency, args.seed + 1)  # warm-up
+        wall, latencies, errors = await load(base, ops, args.turns, args.concurrency,
+                                             args.seed)
+        rss = rss_mb(bot.pid)
+        metric = "partnerbot_answer_cache_lookups_total"
+        hits, misses = await _metric(base, metric, '"hit"'), await _metric(base, metric, '"miss"')
+    finally:
+        bot.terminate()
+        await bot.wait()
+    return {"wall": wall, "latencies": latencies, "errors": errors, "rss": rss,
+            "startup": startup, "hit_rate": hits / (hits + misses) if hits + misses else 0.0}
+
+
+async def echo_floor(ops: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
+    port = _port()
+    quiet = asyncio.subprocess.DEVNULL
+    echo = await asyncio.create_subprocess_exec(sys.executable, "-m", "bench.echo_bot",
+                                                str(port), stdout=quiet, stderr=quiet)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await _ready(f"{base}/readyz", echo)
+        await load(base, ops, 60, args.concurrency, 3)
+        wall, latencies, errors = await load(base, ops, args.turns, args.concurrency,
+                                             args.seed)
+    finally:
+        echo.terminate()
+        await echo.wait()
+    return {"wall": wall, "latencies": latencies, "errors": errors}
+
+
+def _all(run: dict[str, Any]) -> list[float]:
+    return [v for values in run["latencies"].values() for v in values]
+
+
 async def main(args: argparse.Namespace) -> int:
     WORK.mkdir(exist_ok=True)
     doc = network(args.customers, args.seed, WORK)
@@ -146,48 +202,33 @@ async def main(args: argparse.Namespace) -> int:
     db, import_s = await loaded_database(url, doc)
     await db.dispose()
     ops = operators(doc, 40, args.seed)
-    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
-    port, echo_port = _port(), _port()
-    env.update(DATABASE_URL=url, PORT=str(port), NOTIFY_SCHEDULER="off", LOG_LEVEL="WARNING")
-    quiet = asyncio.subprocess.DEVNULL
-    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "serve",
-                                               env=env, cwd=WORK, stdout=quiet, stderr=quiet)
-    echo = await asyncio.create_subprocess_exec(sys.executable, "-m", "bench.echo_bot",
-                                                str(echo_port), env=env, stdout=quiet,
-                                                stderr=quiet)
-    try:
-        startup = await _ready(f"http://127.0.0.1:{port}/readyz", bot)
-        await _ready(f"http://127.0.0.1:{echo_port}/readyz", echo)
-        base = f"http://127.0.0.1:{port}"
-        await load(base, ops, 60, args.concurrency, args.seed + 1)  # warm-up
-        wall, latencies, errors = await load(base, ops, args.turns, args.concurrency,
-                                             args.seed)
-        rss = rss_mb(bot.pid)
-        await load(f"http://127.0.0.1:{echo_port}", ops, 60, args.concurrency, 3)
-        echo_wall, echo_lat, echo_errors = await load(
-            f"http://127.0.0.1:{echo_port}", ops, args.turns, args.concurrency, args.seed)
-    finally:
-        for process in (bot, echo):
-            process.terminate()
-            await process.wait()
-    everything = [v for values in latencies.values() for v in values]
-    echo_all = [v for values in echo_lat.values() for v in values]
-    rate, echo_rate = args.turns / wall, args.turns / echo_wall
+    bot = await serve(url, ops, args)
+    cold = await serve(url, ops, args, ANSWER_CACHE_SIZE="0")
+    echo = await echo_floor(ops, args)
+    rate, cold_rate, echo_rate = (args.turns / r["wall"] for r in (bot, cold, echo))
     print(f"network: {args.customers} customers (import {import_s:.1f}s or cached); "  # noqa: T201
           f"{len(ops)} operators; {args.turns} turns at concurrency {args.concurrency}")
     for label in QUESTIONS:
-        values = latencies[label]
+        values, uncached = bot["latencies"][label], cold["latencies"][label]
         print(f"  {label:10s} n={len(values):4d} p50={_ms(values, 50)}ms "  # noqa: T201
-              f"p95={_ms(values, 95)}ms p99={_ms(values, 99)}ms")
+              f"p95={_ms(values, 95)}ms p99={_ms(values, 99)}ms | without the answer cache "
+              f"p50={_ms(uncached, 50)}ms p95={_ms(uncached, 95)}ms")
+    echo_all = _all(echo)
     print(f"  echo bot   n={len(echo_all):4d} p50={_ms(echo_all, 50)}ms "  # noqa: T201
           f"p95={_ms(echo_all, 95)}ms p99={_ms(echo_all, 99)}ms")
+    print(f"  without the answer cache: throughput={cold_rate:.0f}/s "  # noqa: T201
+          f"ratio={cold_rate / echo_rate:.2f} p95={_ms(_all(cold), 95)}ms")
+    everything = _all(bot)
+    errors = bot["errors"] + cold["errors"] + echo["errors"]
     print(f"SUMMARY turns customers={args.customers} concurrency={args.concurrency} "  # noqa: T201
           f"throughput={rate:.0f}/s echo_throughput={echo_rate:.0f}/s "
-          f"ratio={rate / echo_rate:.2f} p50={statistics.median(everything) * 1000:.1f}ms "
+          f"ratio={rate / echo_rate:.2f} cache_hit_rate={bot['hit_rate']:.2f} "
+          f"uncached_ratio={cold_rate / echo_rate:.2f} "
+          f"p50={statistics.median(everything) * 1000:.1f}ms "
           f"p95={_ms(everything, 95)}ms p99={_ms(everything, 99)}ms "
-          f"expiring_p95={_ms(latencies['expiring'], 95)}ms rss={rss:.0f}MB "
-          f"startup={startup:.2f}s errors={errors + echo_errors}")
-    return 0 if errors + echo_errors == 0 else 1
+          f"expiring_p95={_ms(bot['latencies']['expiring'], 95)}ms rss={bot['rss']:.0f}MB "
+          f"startup={bot['startup']:.2f}s errors={errors}")
+    return 0 if errors == 0 else 1
 
 
 def parse(argv: list[str]) -> Any:

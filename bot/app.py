@@ -21,6 +21,7 @@ from prometheus_client import (
 
 from bot.activation_routes import activation_routes
 from bot.adapter import create_adapter
+from bot.answer_cache import AnswerCacheMetrics
 from bot.messages_route import messages_handler
 from bot.notify import NotificationRunner
 from bot.partner_bot import PartnerBot
@@ -112,6 +113,7 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
         db = database or Database(settings.database_url, **settings.engine_options())
         services = BotServices.create(settings, db)
         app[SERVICES] = services
+        registry.register(AnswerCacheMetrics(services.answers))
         storage = SqlStorage(services.state)
         app[STORAGE] = storage
         bot = PartnerBot(services, storage)

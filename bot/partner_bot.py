@@ -91,12 +91,22 @@ class PartnerBot(TeamsEvents):
             return Reply("not_operator", not_operator_card(tr),
                          {"intent": "not_operator", "error": "forbidden", "message": message})
         today = turn_date(context)
+        full_answer = bool(context.turn_state.get(FULL_ANSWER))
+        answers = self._services.answers
+        key = await answers.key(scope, text, tr.language, today, full_answer) \
+            if answers.enabled else None
+        cached = answers.get(key) if key is not None else None
+        if cached is not None:
+            context.turn_state[INTENT] = f"{cached.intent}:cached"
+            return cached
         query = await parse(text, tr.language, today, self._services.names.bind(scope))
         context.turn_state[INTENT] = query.intent
-        request = Request(scope, query, tr, self._services, today,
-                          full_answer=bool(context.turn_state.get(FULL_ANSWER)),
+        request = Request(scope, query, tr, self._services, today, full_answer=full_answer,
                           cid=context.turn_state.get(CID), **_where(context))
-        return await run(handler_for_intent(query.intent), request)
+        reply = await run(handler_for_intent(query.intent), request)
+        if key is not None:
+            answers.put(key, reply)
+        return reply
 
     async def _reply(self, context: TurnContext, text: str, scope: Scope | None) -> None:
         reply = await self.answer(context, text, scope)

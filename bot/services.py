@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.answer_cache import AnswerCache
 from bot.settings import Settings
 from services.accounts import AccountVerifier
 from services.activation import ActivationPolicy, ActivationService
@@ -80,6 +81,7 @@ class BotServices:
     mailer: Mailer
     activation: ActivationService
     notifications: NotificationService
+    answers: AnswerCache
 
     @classmethod
     def create(cls, settings: Settings, database: Database) -> BotServices:
@@ -105,4 +107,5 @@ class BotServices:
             mailer=mailer,
             activation=ActivationService(s, mailer, accounts, activation_policy(settings)),
             notifications=NotificationService(s),
+            answers=AnswerCache(s, settings.answer_cache_size),
         )

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     # PostgreSQL connections per process (pool, and extra ones under bursts).
     db_pool_size: int = Field(default=10, alias="DB_POOL_SIZE", ge=1, le=200)
     db_max_overflow: int = Field(default=10, alias="DB_MAX_OVERFLOW", ge=0, le=200)
+    # Directory answers kept per process until the data changes (0: off).
+    answer_cache_size: int = Field(default=512, alias="ANSWER_CACHE_SIZE", ge=0, le=100_000)
     port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
     host: str = Field(default="", alias="HOST")
     public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")

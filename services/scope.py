@@ -18,6 +18,10 @@ from sqlalchemy.orm import aliased
 
 from services.db.models import Operator, OperatorStatus, Organization, OrgClosure, OrgKind, Role
 
+# One alias for every scoped statement: SQLAlchemy memoizes an alias's adapted columns, so
+# building a statement does not adapt them again each time (a statement joins it once).
+_TREE = aliased(OrgClosure, name="scope_tree")
+
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 
@@ -113,7 +117,7 @@ class Scope:
     def restrict(self, stmt: S, org_id_column: Any, kind: str | None = None) -> S:
         """Join STMT so only organizations strictly below the operator's one remain
         (of KIND only, when given: one index range)."""
-        tree = aliased(OrgClosure)
+        tree = _TREE
         condition = and_(
             tree.ancestor_id == self.organization_id,
             tree.depth > 0,

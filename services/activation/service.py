@@ -35,7 +35,7 @@ from services.activation.views import (
     SentLink,
     Target,
 )
-from services.db.meta import bump_network_version
+from services.db.meta import bump_data_version, bump_network_version
 from services.db.models import (
     ActivationLink,
     AuditEvent,
@@ -247,6 +247,7 @@ class ActivationService:
             assert org is not None
             before = org.onboarding
             org.onboarding = Onboarding.INVITED
+            await bump_data_version(session)
             await session.flush()
             session.add(self._event(
                 scope.email, scope.organization_id, "activation.sent", org_id,
@@ -379,6 +380,7 @@ class ActivationService:
                     raise ActivationError("invalid_link")
                 before = {"onboarding": org.onboarding, "tenant_id": org.tenant_id}
                 org.onboarding, org.tenant_id = Onboarding.ONBOARDED, tenant
+                await bump_data_version(session)
                 sender = await session.get(Operator, link.created_by_id)
                 assert sender is not None
                 session.add(self._event(link.recipient_email, sender.organization_id,

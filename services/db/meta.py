@@ -1,5 +1,9 @@
-"""The network version: changes whenever the partner network does, so per-process
-caches (the name index) know when to rebuild."""
+"""Versions of the shared data, so per-process caches know when to rebuild.
+
+- The network version changes whenever the partner network's organizations or SKUs do
+  (the name index follows it).
+- The data version changes with any change an answer can show: the network, licence
+  subscriptions, onboarding states (the answer cache follows it)."""
 
 from __future__ import annotations
 
@@ -11,18 +15,37 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.db.models import AppMeta
 
 NETWORK_VERSION = "network_version"
+DATA_VERSION = "data_version"
 
 
-async def network_version(session: AsyncSession) -> str:
+async def _version(session: AsyncSession, key: str) -> str:
     value = (await session.execute(
-        select(AppMeta.value).where(AppMeta.key == NETWORK_VERSION))).scalar_one_or_none()
+        select(AppMeta.value).where(AppMeta.key == key))).scalar_one_or_none()
     return value or "0"
 
 
-async def bump_network_version(session: AsyncSession) -> str:
+async def _bump(session: AsyncSession, key: str) -> str:
     value = uuid.uuid4().hex
-    result = await session.execute(
-        update(AppMeta).where(AppMeta.key == NETWORK_VERSION).values(value=value))
+    result = await session.execute(update(AppMeta).where(AppMeta.key == key).values(value=value))
     if not result.rowcount:  # type: ignore[attr-defined]
-        session.add(AppMeta(key=NETWORK_VERSION, value=value))
+        session.add(AppMeta(key=key, value=value))
     return value
+
+
+async def network_version(session: AsyncSession) -> str:
+    return await _version(session, NETWORK_VERSION)
+
+
+async def data_version(session: AsyncSession) -> str:
+    return await _version(session, DATA_VERSION)
+
+
+async def bump_data_version(session: AsyncSession) -> str:
+    """In the transaction that changes what answers show (e.g. an onboarding state)."""
+    return await _bump(session, DATA_VERSION)
+
+
+async def bump_network_version(session: AsyncSession) -> str:
+    """In the transaction that changes the network; the data changes with it."""
+    await bump_data_version(session)
+    return await _bump(session, NETWORK_VERSION)

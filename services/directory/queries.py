@@ -40,6 +40,8 @@ def org_expiry(subs: Sequence[tuple[dt.date, int]], today: dt.date) -> dt.date |
         return min(active)
     return max((d for d, _ in subs), default=None)
 
+_PARENT = aliased(Organization, name="parent_org")  # built once; see scope._TREE
+
 
 class Directory:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -105,7 +107,7 @@ class Directory:
                     filters: Filters) -> list[OrgRow]:
         if not ids:
             return []
-        parent = aliased(Organization)
+        parent = _PARENT
         orgs = {o.id: (o, pname) for o, pname in (await session.execute(
             select(Organization, parent.name).outerjoin(parent, parent.id == Organization.parent_id)
             .where(Organization.id.in_(ids)))).all()}

@@ -21,7 +21,7 @@ from services.activation import (
     NewCustomer,
 )
 from services.db.engine import Database
-from services.db.meta import network_version
+from services.db.meta import data_version, network_version
 from services.db.models import ActivationLink, AuditEvent, Organization, OrgClosure
 from services.mail import MailConfig, create_mailer
 from services.scope import Forbidden, Scope, ScopeService
@@ -75,6 +75,10 @@ class Env:
         async with self.db.sessions() as session:
             return list((await session.execute(select(AuditEvent.action).order_by(
                 AuditEvent.id))).scalars())
+
+    async def data_version(self) -> str:
+        async with self.db.sessions() as session:
+            return await data_version(session)
 
     async def onboarding(self, org_id: str) -> tuple[str, str | None]:
         async with self.db.sessions() as session:
@@ -224,8 +228,11 @@ async def test_a_new_customer_joins_the_tree(env: Env) -> None:
 
 async def test_complete_once_with_a_signed_state(env: Env) -> None:
     alice = await env.scope("alice.durand@contoso.example")
+    before_send = await env.data_version()
     await env.service.send(alice, "marie@ateliermarchand.fr", "en",
                            organization_id="c-atelier-marchand")
+    before_completion = await env.data_version()
+    assert before_completion != before_send  # cached answers show "invited" now
     landing = await env.service.landing(env.token())
     assert landing is not None
     url = urllib.parse.urlsplit(landing.consent_url)
@@ -245,6 +252,7 @@ async def test_complete_once_with_a_signed_state(env: Env) -> None:
                                    return_exceptions=True)
     assert sorted(type(r).__name__ for r in results) == ["ActivationError", "Completion"]
     assert await env.onboarding("c-atelier-marchand") == ("onboarded", TENANT)
+    assert await env.data_version() != before_completion
     with pytest.raises(ActivationError, match="invalid_link"):
         await env.service.complete(state, TENANT)
     actions = await env.actions()
