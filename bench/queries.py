@@ -4,8 +4,8 @@
 
 Generates (and caches) a network with `partnerbot demo-data`'s generator, imports it,
 then runs realistic questions as an admin of the largest distributor through the bot's
-real turn pipeline in process (the Teams path: one page per list). Prints per-intent
-p50/p95 and a one-line summary."""
+real turn pipeline in process (the Teams path: one page per list), with the answer cache
+off so every turn runs its query. Prints per-intent p50/p95 and a one-line summary."""
 
 from __future__ import annotations
 
@@ -74,7 +74,9 @@ async def main() -> None:
     distributor = largest_distributor(doc)
     admin = next(o for o in doc["operators"] if o["organization"] == distributor
                  and "admin" in o["roles"])
-    services = BotServices.create(load_settings(DATABASE_URL=url), db)
+    # The answer cache off: every turn pays understanding, SQL and card (the cache's own
+    # effect is measured by bench.turns).
+    services = BotServices.create(load_settings(DATABASE_URL=url, ANSWER_CACHE_SIZE=0), db)
     bot, adapter = PartnerBot(services), InProcessAdapter()
 
     async def turn(text: str) -> float:

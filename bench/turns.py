@@ -154,6 +154,7 @@ async def serve(url: str, ops: list[dict[str, Any]], args: argparse.Namespace,
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
     port = _port()
     env.update(DATABASE_URL=url, PORT=str(port), NOTIFY_SCHEDULER="off", LOG_LEVEL="WARNING",
+               QUESTION_RATE="0",  # the load would trip the per-operator limit
                **extra)
     quiet = asyncio.subprocess.DEVNULL
     bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "serve",

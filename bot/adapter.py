@@ -12,12 +12,15 @@ from botbuilder.core.teams import TeamsSSOTokenExchangeMiddleware
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, DeliveryModes
 from botframework.connector.auth import ChannelValidation
+from msrest.exceptions import ClientRequestError, HttpOperationError
+from sqlalchemy.exc import DBAPIError, InterfaceError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import auth_keys, msrest_fix
 from bot.connector_cache import CachingBotFrameworkAuthentication
 from bot.settings import Settings
 from bot.turnlog import CID, DedupMiddleware, TurnLogMiddleware
-from cards.notices import error_card
+from cards.notices import error_card, notice_card
 from dialogs.common import card_activity
 from services.dedup import ActivityLedger
 from services.i18n import messages
@@ -48,7 +51,8 @@ def create_adapter(settings: Settings, ledger: ActivityLedger,
         APP_TYPE=settings.bot_type.value,
         APP_TENANTID=settings.bot_tenant_id,
     )
-    adapter = PartnerCloudAdapter(CachingBotFrameworkAuthentication(config))
+    adapter = PartnerCloudAdapter(CachingBotFrameworkAuthentication(
+        config, settings.connector_timeout))
     adapter.use(TurnLogMiddleware())
     adapter.use(DedupMiddleware(ledger))
     if settings.sso:
@@ -92,12 +96,59 @@ class PartnerCloudAdapter(CloudAdapter):
         return super()._process_turn_results(context)  # type: ignore[no-any-return]
 
 
+SQLITE_DOWN = ("unable to open database file", "disk i/o error")
+
+
+def _database_down(error: BaseException) -> bool:
+    """The database did not answer (refused, dropped, shut down, timed out, pool
+    exhausted), as opposed to a statement that failed."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if isinstance(error, DBAPIError):
+        if error.connection_invalidated:
+            return True
+        orig = error.orig
+        state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+        if state.startswith(("08", "57P")):  # connection exception, server shutting down
+            return True
+        if isinstance(error, InterfaceError) or isinstance(orig, (OSError, TimeoutError)):
+            return True
+        return any(text in str(orig).lower() for text in SQLITE_DOWN)
+    return isinstance(error, (OSError, TimeoutError))
+
+
+def _reply_failed(error: BaseException) -> bool:
+    """Sending to the Bot Connector failed (an HTTP error status or no answer)."""
+    return isinstance(error, (HttpOperationError, ClientRequestError))
+
+
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
-    """Log the stack with the correlation id; tell the user briefly, in their language."""
+    """Log once with the correlation id; tell the user briefly, in their language: the
+    database is unavailable (try again), or something failed (a reference). When the
+    reply itself could not reach the Bot Connector, another reply would fail the same way:
+    it is logged, not retried."""
     cid = context.turn_state.get(CID, "-")
-    logger.error("turn failed cid=%s: %s", cid, error.__class__.__name__, exc_info=error)
+    if _reply_failed(error):
+        logger.error("turn cid=%s: the reply could not be delivered to the Bot Connector: "
+                     "%s", cid, _describe(error))
+        return
     tr = messages(context.activity.locale if context.activity else None)
+    if _database_down(error):
+        logger.error("turn cid=%s: database unavailable: %s", cid, _describe(error))
+        card = notice_card(tr("error.unavailable", ref=cid))
+    else:
+        logger.error("turn failed cid=%s: %s", cid, error.__class__.__name__, exc_info=error)
+        card = error_card(tr, cid)
     try:
-        await context.send_activity(card_activity(error_card(tr, cid)))
-    except Exception:  # noqa: BLE001 - the reply itself failed; the log has the cause
-        logger.exception("could not send the error reply cid=%s", cid)
+        await context.send_activity(card_activity(card))
+    except Exception as exc:  # noqa: BLE001 - the reply itself failed; logged once above
+        logger.warning("turn cid=%s: the error reply was not delivered either: %s", cid,
+                       exc.__class__.__name__)
+
+
+def _describe(error: BaseException) -> str:
+    """The error's class and, for HTTP errors, the status; never the request or the
+    message text (which can hold a URL with tokens)."""
+    response = getattr(error, "response", None)
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    return error.__class__.__name__ + (f" (HTTP {status})" if status else "")

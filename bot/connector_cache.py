@@ -49,33 +49,40 @@ class _LruClients:
 
 
 class CachingConnectorFactory(ConnectorFactory):
-    def __init__(self, inner: ConnectorFactory, app_id: str, clients: _LruClients) -> None:
+    def __init__(self, inner: ConnectorFactory, app_id: str, clients: _LruClients,
+                 timeout_s: float) -> None:
         self._inner = inner
         self._app_id = app_id
         self._clients = clients
+        self._timeout_s = timeout_s
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         key = ("connector", self._app_id, service_url or "", audience or "")
         client = self._clients.get(key)
         if client is None:
             client = await self._inner.create(service_url, audience)  # type: ignore[arg-type]
+            client.config.connection.timeout = self._timeout_s
             self._clients.put(key, client)
         return client
 
 
 class CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication):
     """botbuilder's configuration authentication; connector and user-token clients are
-    kept per app id (and service URL and audience) instead of made per turn."""
+    kept per app id (and service URL and audience) instead of made per turn. A reply the
+    Bot Connector has not accepted after TIMEOUT_S fails the turn (logged once) instead of
+    holding it for msrest's default 100 s."""
 
-    def __init__(self, configuration: Any) -> None:
+    def __init__(self, configuration: Any, timeout_s: float = 10) -> None:
         super().__init__(configuration)
         self._clients = _LruClients()
+        self._timeout_s = timeout_s
 
     def _factory(self, inner: ConnectorFactory | None,
                  identity: ClaimsIdentity | None) -> ConnectorFactory | None:
         if inner is None or isinstance(inner, CachingConnectorFactory):
             return inner
-        return CachingConnectorFactory(inner, _app_id(identity), self._clients)
+        return CachingConnectorFactory(inner, _app_id(identity), self._clients,
+                                       self._timeout_s)
 
     async def authenticate_request(self, activity: Activity,
                                    auth_header: str) -> AuthenticateRequestResult:

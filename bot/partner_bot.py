@@ -18,6 +18,7 @@ from botframework.connector.auth import UserTokenClient
 
 from bot.context import Reply, Request
 from bot.identity import resolve_operator
+from bot.ratelimit import Verdict
 from bot.routing import handler_for_intent, handler_for_verb, run
 from bot.services import BotServices
 from bot.storage import TurnCachedConversationState
@@ -147,6 +148,9 @@ class PartnerBot(TeamsEvents):
         return True
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        if not turn_context.turn_state.get(IN_PROCESS) and not await self._within_rate(
+                turn_context):
+            return
         text = strip_mentions(turn_context.activity.text or "")
         if self._services.identity is not None and fold(text) in SIGN_OUT:
             await self._sign_out(turn_context)
@@ -158,6 +162,18 @@ class PartnerBot(TeamsEvents):
         if scope is not None and await self._continue_dialog(turn_context, scope):
             return
         await self._reply(turn_context, text, scope)
+
+    async def _within_rate(self, context: TurnContext) -> bool:
+        """A burst beyond the operator's rate: told once, the rest dropped unprocessed."""
+        verdict = self._services.limiter.check(_sender(context))
+        if verdict is Verdict.ALLOW:
+            return True
+        context.turn_state[INTENT] = f"rate_limited:{verdict.value}"
+        if verdict is Verdict.TELL:
+            logger.warning("question rate exceeded; the rest of the burst is dropped")
+            tr = messages(context.activity.locale)
+            await context.send_activity(card_activity(notice_card(tr("limit.questions"))))
+        return False
 
     def _dialogs(self, context: TurnContext) -> DialogSet:
         tr = messages(context.activity.locale)
@@ -257,6 +273,14 @@ class PartnerBot(TeamsEvents):
         await context.send_activity(card_activity(notice_card(tr(key, code=code))))
         return InvokeResponse(status=int(HTTPStatus.OK))
 
+    async def _audit_refusal(self, context: TurnContext, scope: Scope | None, verb: str,
+                             reason: str, data: dict[str, Any]) -> None:
+        logger.info("card action refused: verb=%s reason=%s", verb[:40], reason)
+        actor = scope.email if scope is not None else f"aad:{_sender(context)}"
+        await self._services.audit.refused(actor, scope.organization_id if scope else None,
+                                           verb[:40], reason, data,
+                                           context.turn_state.get(CID))
+
     async def _update_card_message(self, context: TurnContext, card: dict[str, Any],
                                    copies: list[dict[str, Any]]) -> None:
         """The decided card replaces the message for everyone in this conversation, and
@@ -299,9 +323,11 @@ class PartnerBot(TeamsEvents):
         scope = await self._operator(context)
         handler = handler_for_verb(verb)
         if scope is None:
+            await self._audit_refusal(context, None, verb, "not_operator", data)
             card = notice_card(tr("sso.not_signed_in")) if self._services.identity \
                 else not_operator_card(tr)
         elif handler is None:
+            await self._audit_refusal(context, scope, verb, "unknown_verb", data)
             card = notice_card(tr("error.bad_action"))
         else:
             today = turn_date(context)
@@ -310,6 +336,9 @@ class PartnerBot(TeamsEvents):
                                                cid=context.turn_state.get(CID),
                                                **_where(context)))
             context.turn_state[REPLY] = reply
+            if reply.answer.get("error"):
+                await self._audit_refusal(context, scope, verb, str(reply.answer["error"]),
+                                          data)
             if reply.dialog is not None:  # the card stays; the dialog goes on in the chat
                 await self._begin_dialog(context, scope, reply)
                 return _message_response(tr("dialog.started"))
@@ -319,6 +348,11 @@ class PartnerBot(TeamsEvents):
             if reply.update_message:
                 await self._update_card_message(context, card, reply.copies)
         return _card_response(card)
+
+
+def _sender(context: TurnContext) -> str:
+    sender = context.activity.from_property
+    return str(getattr(sender, "aad_object_id", None) or getattr(sender, "id", None) or "?")
 
 
 def _where(context: TurnContext) -> dict[str, Any]:

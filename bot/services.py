@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answer_cache import AnswerCache
+from bot.ratelimit import QuestionLimiter
 from bot.settings import Settings
 from services.accounts import AccountVerifier
 from services.activation import ActivationPolicy, ActivationService
@@ -82,6 +83,7 @@ class BotServices:
     activation: ActivationService
     notifications: NotificationService
     answers: AnswerCache
+    limiter: QuestionLimiter
 
     @classmethod
     def create(cls, settings: Settings, database: Database) -> BotServices:
@@ -108,4 +110,5 @@ class BotServices:
             activation=ActivationService(s, mailer, accounts, activation_policy(settings)),
             notifications=NotificationService(s),
             answers=AnswerCache(s, settings.answer_cache_size),
+            limiter=QuestionLimiter(settings.question_rate, settings.question_burst),
         )

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=10, alias="DB_MAX_OVERFLOW", ge=0, le=200)
     # Directory answers kept per process until the data changes (0: off).
     answer_cache_size: int = Field(default=512, alias="ANSWER_CACHE_SIZE", ge=0, le=100_000)
+    # Questions per operator and process: a bucket of QUESTION_BURST refilled at
+    # QUESTION_RATE per minute (0: no limit).
+    question_rate: float = Field(default=60, alias="QUESTION_RATE", ge=0, le=1_000_000)
+    question_burst: int = Field(default=20, alias="QUESTION_BURST", ge=1, le=100_000)
+    # Seconds the Bot Connector has to accept a reply before the turn gives up.
+    connector_timeout: float = Field(default=10, alias="CONNECTOR_TIMEOUT", gt=0, le=120)
     port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
     host: str = Field(default="", alias="HOST")
     public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")

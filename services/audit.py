@@ -29,6 +29,18 @@ class AuditLog:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
+    async def refused(self, actor: str, organization_id: str | None, verb: str, reason: str,
+                      data: dict[str, Any] | None = None, cid: str | None = None) -> None:
+        """A card action refused on the server (forged, replayed, out of scope, not an
+        operator): who, which verb, why, and the ids the card sent (never trusted)."""
+        safe = {k: str(v)[:200] for k, v in list((data or {}).items())[:20]
+                if isinstance(k, str)}
+        async with self._sessions() as session, session.begin():
+            session.add(AuditEvent(actor=actor[:320], organization_id=organization_id,
+                                   action="action.refused", target=verb[:320] or None,
+                                   before=None, after={"reason": reason[:64], "data": safe},
+                                   correlation_id=cid))
+
     async def entries(self, *, organization_id: str | None = None,
                       since: dt.datetime | None = None, limit: int = 100) -> list[AuditEntry]:
         """Newest first; for the command line (all organizations unless one is named)."""

@@ -7,7 +7,8 @@ from bot.context import BadCardData, Reply, Request
 from bot.handlers.common import not_found
 from cards.common import inert
 from cards.notices import notice_card
-from dialogs.send_activation import SEND_ACTIVATION
+from dialogs.send_activation import SEND_ACTIVATION, refusal_text
+from services.activation import ActivationError
 from services.scope import Right
 from services.understanding import Intent
 
@@ -39,5 +40,11 @@ async def handle_send_activation_button(req: Request) -> Reply:
         raise BadCardData("bad organization id")
     if not req.scope.can(Right.SEND_ACTIVATION):
         return await _readers_refusal(req)
+    try:  # the id is the card's: checked against this clicker's scope before anything
+        await req.services.activation.target(req.scope, org)
+    except ActivationError as exc:
+        message = refusal_text(req.tr, exc)
+        return Reply(Intent.SEND_ACTIVATION, notice_card(message),
+                     {"intent": Intent.SEND_ACTIVATION, "error": exc.code, "message": message})
     return Reply(Intent.SEND_ACTIVATION, {}, {"intent": Intent.SEND_ACTIVATION, "org": org},
                  dialog=SEND_ACTIVATION, dialog_options={"org": org})

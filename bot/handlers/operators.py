@@ -52,7 +52,8 @@ async def _decide(req: Request, approve: bool) -> Reply:
     admins = await admin_user_ids(req, request.organization_id)
     card = approval_card(request, req.tr, decider_view=False, admin_user_ids=admins,
                          note=note)
-    answer = {"intent": "decide", "value": request.status}
+    answer = {"intent": "decide", "value": request.status,
+              **({"error": "refused", "message": note} if note else {})}
     chats = await req.services.conversations.personal([request.requested_by_id])
     reply = Reply("decide", card, answer, update_message=True,
                   copies=await operators.card_refs(request_id),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from services.db.models import Base
+
+CONNECT_TIMEOUT_S = 5
+PING_TIMEOUT_S = 3
 
 
 def is_sqlite(url: str) -> bool:
@@ -36,7 +40,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     server_settings = dict(connect_args.get("server_settings", {}))
     server_settings.setdefault("plan_cache_mode", "force_custom_plan")
     connect_args["server_settings"] = server_settings
+    # A database that does not answer fails the turn in seconds (the user is told to
+    # retry), not after asyncpg's default minute.
+    connect_args.setdefault("timeout", CONNECT_TIMEOUT_S)
     kwargs["connect_args"] = connect_args
+    kwargs.setdefault("pool_timeout", CONNECT_TIMEOUT_S)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
@@ -58,9 +66,12 @@ class Database:
     async def ping(self) -> bool:
         from sqlalchemy import text
 
-        try:
+        async def select_one() -> None:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
+
+        try:
+            await asyncio.wait_for(select_one(), PING_TIMEOUT_S)
         except Exception:  # noqa: BLE001 - readiness reports any failure as not ready
             return False
         return True

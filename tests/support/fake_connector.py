@@ -3,6 +3,7 @@ bot sends or updates, answers like the Bot Framework REST API, and can be told t
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,7 @@ class FakeConnector:
     broken: dict[str, tuple[int, str]] = field(default_factory=dict)
     retry_after: str | None = None
     refused: list[tuple[str, int]] = field(default_factory=list)  # (conversation, status)
+    delay_s: float = 0  # seconds before answering a post (a slow or hung connector)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
@@ -67,6 +69,8 @@ class FakeConnector:
                                  status=status, headers=headers)
 
     async def _send(self, request: web.Request) -> web.Response:
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
         failure = self._failure(request.match_info["conversation"])
         if failure is not None:
             return failure
