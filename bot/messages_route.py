@@ -42,7 +42,7 @@ async def _read_body(request: web.Request) -> bytes | web.Response:
 def _parse_activity(raw: bytes) -> Activity | web.Response:
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: too deep
         return _error(400, "malformed JSON")
     if not isinstance(body, dict):
         return _error(400, "an activity must be a JSON object")
