@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from aiohttp import ClientError
 from botbuilder.core import InvokeResponse, Storage, TurnContext
 from botbuilder.core.teams import TeamsSSOTokenExchangeMiddleware
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, DeliveryModes
 from botframework.connector.auth import ChannelValidation
 from msrest.exceptions import ClientRequestError, HttpOperationError
+from requests import RequestException
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -114,7 +116,9 @@ def _database_down(error: BaseException) -> bool:
         if isinstance(error, InterfaceError) or isinstance(orig, (OSError, TimeoutError)):
             return True
         return any(text in str(orig).lower() for text in SQLITE_DOWN)
-    return isinstance(error, (OSError, TimeoutError))
+    # a driver's own connect failure (refused, unreachable), not an HTTP client's
+    return isinstance(error, (OSError, TimeoutError)) and not isinstance(
+        error, (RequestException, ClientError))
 
 
 def _reply_failed(error: BaseException) -> bool:
