@@ -76,4 +76,13 @@ class DedupMiddleware(Middleware):
                 await context.send_activity(Activity(
                     type=ActivityTypes.invoke_response, value=InvokeResponse(status=200)))
             return
-        await logic()
+        try:
+            await logic()
+        except Exception:
+            if activity.type in {"message", "invoke"} and activity.id and conversation:
+                try:  # Teams re-sends an unanswered activity: let it run then
+                    await self._ledger.forget(conversation, activity.id)
+                except Exception as exc:  # noqa: BLE001 - e.g. the database is still down
+                    logger.warning("could not clear the retry ledger: %s",
+                                   exc.__class__.__name__)
+            raise

@@ -37,3 +37,10 @@ class ActivityLedger:
                 await session.execute(delete(ProcessedActivity).where(
                     ProcessedActivity.received_at < now - KEEP))
         return True
+
+    async def forget(self, conversation_id: str, activity_id: str) -> None:
+        """The turn failed: a re-send of this activity must run again, not be ignored."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(delete(ProcessedActivity).where(
+                ProcessedActivity.conversation_id == conversation_id[:512],
+                ProcessedActivity.activity_id == activity_id[:256]))

@@ -158,6 +158,19 @@ async def test_a_failing_turn_answers_with_a_reference(client: Any, demo_db: Dat
     assert cid in content
 
 
+async def test_a_failed_turn_runs_again_when_teams_resends_it(client: Any,
+                                                             demo_db: Database) -> None:
+    async with demo_db.engine.begin() as conn:
+        await conn.execute(text("ALTER TABLE operators RENAME TO operators_gone"))
+    activity = A.message("help")
+    status, body = await post(client, activity)
+    assert status == 200 and "Something went wrong" in card_text(A.cards_of(body)[0])
+    async with demo_db.engine.begin() as conn:
+        await conn.execute(text("ALTER TABLE operators_gone RENAME TO operators"))
+    status, body = await post(client, activity)  # the same activity, re-sent by Teams
+    assert status == 200 and "What you can ask" in card_text(A.cards_of(body)[0])
+
+
 async def test_one_log_line_per_turn(client: Any, caplog: Any) -> None:
     with caplog.at_level(logging.INFO, logger="partnerbot.turn"):
         await post(client, A.message("help"))
