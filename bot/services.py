@@ -8,6 +8,7 @@ from typing import Any
 from bot.answer_cache import AnswerCache
 from bot.ratelimit import QuestionLimiter
 from bot.settings import Settings
+from cards.notifications import digest_activity, license_change_activity
 from services.accounts import AccountVerifier
 from services.activation import ActivationPolicy, ActivationService
 from services.activation.tokens import state_key
@@ -15,6 +16,7 @@ from services.audit import AuditLog
 from services.conversations import ConversationBook
 from services.db.engine import Database
 from services.directory import Directory, NameResolver
+from services.feed import FeedAuth, FeedService
 from services.graph import GraphClient
 from services.graph_auth import GraphTokenProvider
 from services.identity import EntraTokenValidator, IdentityService
@@ -33,6 +35,16 @@ def _identity(settings: Settings, sessions: Any) -> IdentityService | None:
     audiences = [settings.bot_id, f"api://botid-{settings.bot_id}"]
     validator = EntraTokenValidator(settings.entra_openid_metadata_url, audiences)
     return IdentityService(sessions, validator, settings.sso_session_seconds)
+
+
+def _feed_auth(settings: Settings) -> FeedAuth:
+    """HMAC with FEED_SECRET and/or Entra app-only tokens for the bot's app id."""
+    validator = None
+    if settings.feed_app_ids and settings.bot_id:
+        validator = EntraTokenValidator(settings.entra_openid_metadata_url, [
+            settings.bot_id, f"api://{settings.bot_id}", f"api://botid-{settings.bot_id}"])
+    return FeedAuth(secret=settings.feed_secret, app_ids=settings.feed_app_ids,
+                    validator=validator)
 
 
 def _graph(settings: Settings) -> GraphTokenProvider | None:
@@ -83,6 +95,8 @@ class BotServices:
     activation: ActivationService
     notifications: NotificationService
     answers: AnswerCache
+    feed: FeedService
+    feed_auth: FeedAuth
     limiter: QuestionLimiter
 
     @classmethod
@@ -90,6 +104,7 @@ class BotServices:
         s = database.sessions
         accounts = AccountVerifier(settings.login_base_url)
         mailer = create_mailer(mail_config(settings))
+        notifications = NotificationService(s)
         return cls(
             settings=settings,
             database=database,
@@ -108,7 +123,11 @@ class BotServices:
             state=StateStore(s),
             mailer=mailer,
             activation=ActivationService(s, mailer, accounts, activation_policy(settings)),
-            notifications=NotificationService(s),
+            notifications=notifications,
             answers=AnswerCache(s, settings.answer_cache_size),
             limiter=QuestionLimiter(settings.question_rate, settings.question_burst),
+            feed=FeedService(s, notifications, settings.feed_alert_pct,
+                             render_digest=digest_activity,
+                             render_change=license_change_activity),
+            feed_auth=_feed_auth(settings),
         )

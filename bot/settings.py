@@ -68,6 +68,14 @@ class Settings(BaseSettings):
     question_burst: int = Field(default=20, alias="QUESTION_BURST", ge=1, le=100_000)
     # Seconds the Bot Connector has to accept a reply before the turn gives up.
     connector_timeout: float = Field(default=10, alias="CONNECTOR_TIMEOUT", gt=0, le=120)
+    # The live data feed (POST /api/feed): an Entra app-only token from one of these
+    # app ids (comma-separated), or an HMAC signed with FEED_SECRET; neither set: off.
+    feed_allowed_app_ids: str = Field(default="", alias="FEED_ALLOWED_APP_IDS")
+    feed_secret: str = Field(default="", alias="FEED_SECRET", repr=False)
+    # A licence count changing by more than this percentage is announced to channels.
+    feed_alert_pct: float = Field(default=25, alias="FEED_ALERT_PCT", ge=0, le=100_000)
+    feed_rate: float = Field(default=60, alias="FEED_RATE", ge=0, le=100_000)  # per minute
+    feed_burst: int = Field(default=10, alias="FEED_BURST", ge=1, le=10_000)
     port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
     host: str = Field(default="", alias="HOST")
     public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
@@ -205,6 +213,11 @@ class Settings(BaseSettings):
     def local_mode(self) -> bool:
         """No bot id: inbound authentication is off (local development, Agents Playground)."""
         return not self.bot_id
+
+    @property
+    def feed_app_ids(self) -> frozenset[str]:
+        return frozenset(a.strip().lower() for a in self.feed_allowed_app_ids.split(",")
+                         if a.strip())
 
     def engine_options(self) -> dict[str, Any]:
         """Connection pool settings for DATABASE_URL (PostgreSQL; SQLite needs none)."""

@@ -23,7 +23,12 @@ from cards import verbs
 from cards.activation import send_button
 from cards.common import card, cell, inert, paragraph, title
 from services.i18n import Messages
-from services.notifications.views import DEFAULT_LEAD_DAYS, Digest, SubscriptionView
+from services.notifications.views import (
+    DEFAULT_LEAD_DAYS,
+    Digest,
+    LicenseChange,
+    SubscriptionView,
+)
 
 ROWS = 20  # digest rows shown; the rest through "Show details"
 
@@ -74,6 +79,20 @@ def digest_activity(digest: Digest, language: str) -> dict[str, Any]:
     from services.i18n import messages
 
     content = digest_card(digest, messages(language))
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "content": content}]}
+
+
+def license_change_activity(change: LicenseChange, language: str) -> dict[str, Any]:
+    """A licence count moved by more than FEED_ALERT_PCT: told to following channels."""
+    from services.i18n import messages
+
+    tr = messages(language)
+    content = card([title(tr("feed.license_change.title")),
+                    paragraph(tr("feed.license_change.body",
+                                 organization=inert(change.organization_name),
+                                 sku=inert(change.sku_name), before=str(change.before),
+                                 after=str(change.after)))])
     return {"type": "message", "attachments": [
         {"contentType": "application/vnd.microsoft.card.adaptive", "content": content}]}
 

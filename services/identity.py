@@ -74,7 +74,8 @@ class EntraTokenValidator:
             raise TokenInvalid("unknown signing key")
         return self._keys[kid]
 
-    async def validate(self, token: str) -> SsoClaims:
+    async def _claims(self, token: str) -> dict[str, Any]:
+        """Signature, audience, lifetime, and an issuer of the token's own tenant."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -83,19 +84,36 @@ class EntraTokenValidator:
             raise TokenInvalid("unexpected signing algorithm")
         key = await self._key(str(header["kid"]))
         try:
-            claims = jwt.decode(token, key, algorithms=["RS256"], audience=self._audiences,
-                                options={"require": ["exp", "iat", "iss", "aud"]})
+            claims: dict[str, Any] = jwt.decode(
+                token, key, algorithms=["RS256"], audience=self._audiences,
+                options={"require": ["exp", "iat", "iss", "aud"]})
         except jwt.PyJWTError as exc:
             raise TokenInvalid(exc.__class__.__name__) from exc
+        tid = claims.get("tid")
+        if not isinstance(tid, str) or not tid:
+            raise TokenInvalid("missing tid")
+        issuers = {f"https://login.microsoftonline.com/{tid}/v2.0", f"https://sts.windows.net/{tid}/"}
+        if claims.get("iss") not in issuers:
+            raise TokenInvalid("issuer does not match the token's tenant")
+        return claims
+
+    async def validate(self, token: str) -> SsoClaims:
+        claims = await self._claims(token)
         oid, tid = claims.get("oid"), claims.get("tid")
         username = claims.get("preferred_username") or claims.get("upn")
         if not all(isinstance(v, str) and v for v in (oid, tid, username)):
             raise TokenInvalid("missing oid, tid or preferred_username")
-        issuers = {f"https://login.microsoftonline.com/{tid}/v2.0", f"https://sts.windows.net/{tid}/"}
-        if claims.get("iss") not in issuers:
-            raise TokenInvalid("issuer does not match the token's tenant")
         return SsoClaims(str(oid).lower(), str(tid).lower(), str(username).lower(),
                          claims.get("name"))
+
+    async def application(self, token: str) -> str:
+        """The calling application's id of an app-only (client credentials) token:
+        `azp` (v2 tokens) or `appid` (v1)."""
+        claims = await self._claims(token)
+        app_id = claims.get("azp") or claims.get("appid")
+        if not isinstance(app_id, str) or not app_id:
+            raise TokenInvalid("missing azp/appid")
+        return app_id.lower()
 
 
 class IdentityService:

@@ -321,6 +321,19 @@ class TeamInstallation(Base):
     removed_at: Mapped[dt.datetime | None] = mapped_column(TS)
 
 
+class FeedRequest(Base):
+    """The first response to a feed request with an Idempotency-Key: a retry gets it back
+    instead of applying the document again."""
+
+    __tablename__ = "feed_requests"
+
+    caller: Mapped[str] = mapped_column(String(128), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    status: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, index=True)
+
+
 class Lease(Base):
     """A named lease so scheduled work runs on one instance at a time."""
 

@@ -11,12 +11,23 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.db.meta import bump_network_version
-from services.db.models import Operator, OperatorStatus, Organization, OrgClosure, Sku, Subscription
+from services.db.models import (
+    ActivationLink,
+    ChannelSubscription,
+    Operator,
+    OperatorStatus,
+    Organization,
+    OrgClosure,
+    Sku,
+    Subscription,
+)
 from services.network.validate import (
     FORMAT,
     KIND_RANK,
     KnownNetwork,
     NetworkDocument,
+    NetworkValidationError,
+    Problem,
     validate_document,
 )
 
@@ -28,9 +39,11 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "removed": self.removed}
 
 
 @dataclass
@@ -42,7 +55,7 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return any(c.created or c.updated for c in self._all())
+        return any(c.created or c.updated or c.removed for c in self._all())
 
     def _all(self) -> list[Counts]:
         return [self.skus, self.organizations, self.subscriptions, self.operators]
@@ -59,7 +72,8 @@ class ImportResult:
         parts = []
         for name, c in self.as_dict().items():
             parts.append(f"{name}: {c['created']} created, {c['updated']} updated, "
-                         f"{c['unchanged']} unchanged")
+                         f"{c['unchanged']} unchanged"
+                         + (f", {c['removed']} removed" if c["removed"] else ""))
         return "; ".join(parts)
 
 
@@ -78,7 +92,15 @@ class NetworkImporter:
         async with self._sessions() as session, session.begin():
             known = await self._known(session)
             network = validate_document(doc, known)
+            await _check_removals(session, network)
             return await self._apply(session, network)
+
+    async def apply_in(self, session: AsyncSession, doc: Any) -> ImportResult:
+        """Validate and apply DOC in the caller's transaction (the feed adds its own
+        bookkeeping to the same transaction)."""
+        network = validate_document(doc, await self._known(session))
+        await _check_removals(session, network)
+        return await self._apply(session, network)
 
     async def _known(self, session: AsyncSession) -> KnownNetwork:
         orgs = (await session.execute(
@@ -117,9 +139,67 @@ class NetworkImporter:
         await _upsert(session, Operator, "email", [
             {"email": o.email, "name": o.name, "organization_id": o.organization,
              "role": o.role, **o.values} for o in net.operators], result.operators)
+        await _remove(session, net, result)
         if result.changed:
             await bump_network_version(session)
         return result
+
+
+async def _check_removals(session: AsyncSession, net: NetworkDocument) -> None:
+    """An organization is removed only once nothing hangs on it: no child organization,
+    licence subscription, operator or notification subscription (other than those the
+    same document removes). Refused whole, before anything is written."""
+    gone = set(net.removed_organizations)
+    if not gone:
+        return
+    problems: list[Problem] = []
+    kept_subs = set(net.removed_subscriptions)
+    checks = [
+        ("children", select(Organization.parent_id, Organization.id).where(
+            Organization.parent_id.in_(gone), Organization.id.not_in(gone))),
+        ("licence subscriptions", select(Subscription.organization_id, Subscription.id).where(
+            Subscription.organization_id.in_(gone), Subscription.id.not_in(kept_subs))),
+        ("operators", select(Operator.organization_id, Operator.email).where(
+            Operator.organization_id.in_(gone))),
+        ("notification subscriptions", select(ChannelSubscription.organization_id,
+                                              ChannelSubscription.conversation_id).where(
+            ChannelSubscription.organization_id.in_(gone))),
+    ]
+    for what, stmt in checks:
+        found: dict[str, list[str]] = {}
+        for owner, item in (await session.execute(stmt)).all():
+            found.setdefault(str(owner), []).append(str(item))
+        for owner, items in sorted(found.items()):
+            shown = ", ".join(sorted(items)[:5]) + (" ..." if len(items) > 5 else "")
+            problems.append(Problem("organizations", owner, "removed",
+                                    f"still has {what} ({shown}): remove them first"))
+    if problems:
+        raise NetworkValidationError(problems)
+
+
+async def _remove(session: AsyncSession, net: NetworkDocument, result: ImportResult) -> None:
+    """Apply the document's removals; what is already gone counts as unchanged."""
+    for i in range(0, len(net.removed_subscriptions), CHUNK):
+        part = net.removed_subscriptions[i:i + CHUNK]
+        done = await session.execute(delete(Subscription).where(Subscription.id.in_(part)))
+        result.subscriptions.removed += done.rowcount  # type: ignore[attr-defined]
+        result.subscriptions.unchanged += len(part) - done.rowcount  # type: ignore[attr-defined]
+    for i in range(0, len(net.removed_operators), CHUNK):
+        part = net.removed_operators[i:i + CHUNK]
+        done = await session.execute(update(Operator).where(
+            Operator.email.in_(part), Operator.status != OperatorStatus.REMOVED).values(
+            status=OperatorStatus.REMOVED))
+        result.operators.removed += done.rowcount  # type: ignore[attr-defined]
+        result.operators.unchanged += len(part) - done.rowcount  # type: ignore[attr-defined]
+    gone = net.removed_organizations
+    if gone:
+        await session.execute(delete(ActivationLink).where(
+            ActivationLink.organization_id.in_(gone)))
+        await session.execute(delete(OrgClosure).where(
+            (OrgClosure.descendant_id.in_(gone)) | (OrgClosure.ancestor_id.in_(gone))))
+        done = await session.execute(delete(Organization).where(Organization.id.in_(gone)))
+        result.organizations.removed += done.rowcount  # type: ignore[attr-defined]
+        result.organizations.unchanged += len(gone) - done.rowcount  # type: ignore[attr-defined]
 
 
 async def _upsert(

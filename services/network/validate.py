@@ -96,6 +96,10 @@ class NetworkDocument:
     organizations: list[OrgRecord]
     subscriptions: list[SubscriptionRecord]
     operators: list[OperatorRecord]
+    # Records marked `"removed": true` (ids, e-mails): removed when they exist.
+    removed_organizations: list[str] = field(default_factory=list)
+    removed_subscriptions: list[str] = field(default_factory=list)
+    removed_operators: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -180,14 +184,66 @@ def validate_document(doc: Any, known: KnownNetwork | None = None) -> NetworkDoc
         chk.add("document", "-", "format", f"must be {FORMAT!r}, got {doc.get('format')!r}")
 
     skus = _validate_skus(_records(doc, "skus", chk), chk)
-    orgs = _validate_orgs(_records(doc, "organizations", chk), chk, known)
-    org_kinds = dict(known.org_kinds) | {o.id: o.kind for o in orgs}
+    org_recs, gone_orgs = _split_removed(_records(doc, "organizations", chk), "organizations",
+                                         "id", chk)
+    sub_recs, gone_subs = _split_removed(_records(doc, "subscriptions", chk), "subscriptions",
+                                         "id", chk)
+    op_recs, gone_ops = _split_removed(_records(doc, "operators", chk), "operators", "email",
+                                       chk)
+    orgs = _validate_orgs(org_recs, chk, known)
+    org_kinds = {k: v for k, v in known.org_kinds.items() if k not in gone_orgs} | {
+        o.id: o.kind for o in orgs}
     sku_codes = set(known.sku_codes) | {s.code for s in skus}
-    subs = _validate_subscriptions(_records(doc, "subscriptions", chk), chk, org_kinds, sku_codes)
-    ops = _validate_operators(_records(doc, "operators", chk), chk, org_kinds, known)
+    subs = _validate_subscriptions(sub_recs, chk, org_kinds, sku_codes)
+    ops = _validate_operators(op_recs, chk, org_kinds, known)
+    _check_removed(chk, orgs, subs, ops, gone_orgs, gone_subs, gone_ops)
     if chk.problems:
         raise NetworkValidationError(chk.problems)
-    return NetworkDocument(skus, orgs, subs, ops)
+    return NetworkDocument(skus, orgs, subs, ops, sorted(gone_orgs), sorted(gone_subs),
+                           sorted(gone_ops))
+
+
+def _split_removed(recs: list[Mapping[str, Any]], section: str, key: str,
+                   chk: _Checker) -> tuple[list[Mapping[str, Any]], set[str]]:
+    """Records to upsert, and the keys of those marked `"removed": true` (only the key is
+    read from them)."""
+    kept: list[Mapping[str, Any]] = []
+    removed: set[str] = set()
+    for i, rec in enumerate(recs):
+        flag = rec.get("removed", False)
+        if not isinstance(flag, bool):
+            chk.add(section, _rid(rec, key, i), "removed", "must be true or false")
+            continue
+        if not flag:
+            kept.append(rec)
+            continue
+        rid = _rid(rec, key, i)
+        value = chk.text(section, rid, rec, key, required=True, max_len=320 if key == "email"
+                         else 64, pattern=EMAIL_RE if key == "email" else ID_RE, what=key)
+        if value:
+            value = value.lower() if key == "email" else value
+            if value in removed:
+                chk.add(section, rid, key, "is duplicated")
+            removed.add(value)
+    return kept, removed
+
+
+def _check_removed(chk: _Checker, orgs: list[OrgRecord], subs: list[SubscriptionRecord],
+                   ops: list[OperatorRecord], gone_orgs: set[str], gone_subs: set[str],
+                   gone_ops: set[str]) -> None:
+    """Nothing in the document may be both kept and removed, or sit in a removed
+    organization (what the database holds is checked when the document is applied)."""
+    for o in orgs:
+        if o.id in gone_orgs:
+            chk.add("organizations", o.id, "removed", "is both updated and removed")
+        if o.parent in gone_orgs:
+            chk.add("organizations", o.id, "parent", f"{o.parent!r} is being removed")
+    for s in subs:
+        if s.id in gone_subs:
+            chk.add("subscriptions", s.id, "removed", "is both updated and removed")
+    for op in ops:
+        if op.email in gone_ops:
+            chk.add("operators", op.email, "removed", "is both updated and removed")
 
 
 def _validate_skus(recs: list[Mapping[str, Any]], chk: _Checker) -> list[SkuRecord]:

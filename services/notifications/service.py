@@ -24,6 +24,7 @@ from services.db.models import (
     NotificationSent,
     Operator,
     Organization,
+    OrgClosure,
     OutboxMessage,
     Sku,
     Subscription,
@@ -34,6 +35,7 @@ from services.notifications.views import (
     DEFAULT_LEAD_DAYS,
     Digest,
     DigestItem,
+    LicenseChange,
     NotificationError,
     PassResult,
     SubscriptionView,
@@ -44,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 # (digest, language) -> the Bot Framework activity to post (a card), built by the caller
 Render = Callable[[Digest, str], dict[str, Any]]
+# (licence change, language) -> the activity telling a channel about it
+RenderChange = Callable[[LicenseChange, str], dict[str, Any]]
 PASS_LEASE = "notifications.pass"
 MAX_ITEMS = 500  # per digest; the card shows the first ones and links to the full list
 
@@ -300,6 +304,96 @@ class NotificationService:
         logger.info("notification pass %s: %d subscriptions, %d digests, %d items", today,
                     len(subs), digests, items)
         return PassResult(True, len(subs), digests, items)
+
+    # -- changes pushed by the system of record ------------------------------------------
+
+    async def refresh_pending(self, licences: Iterable[str], organizations: Iterable[str],
+                              render: Render) -> int:
+        """Rebuild the digests still waiting in the outbox that show one of LICENCES
+        (renewed or removed since: dropped from the digest, which is cancelled when
+        nothing is left) or a licence of ORGANIZATIONS (e.g. onboarded since: shown as it
+        is now). Returns how many digests were rebuilt or cancelled."""
+        licence_ids, org_ids = list(licences), list(organizations)
+        if not licence_ids and not org_ids:
+            return 0
+        today = self._clock().date()
+        async with self._sessions() as session, session.begin():
+            by_org = select(Subscription.id).where(Subscription.organization_id.in_(org_ids))
+            pending = select(OutboxMessage.id).where(
+                OutboxMessage.status == "pending", OutboxMessage.kind == "digest")
+            rows = (await session.execute(select(NotificationSent).where(
+                NotificationSent.outbox_id.in_(pending),
+                NotificationSent.outbox_id.in_(select(NotificationSent.outbox_id).where(
+                    NotificationSent.subscription_id.in_(licence_ids)
+                    | NotificationSent.subscription_id.in_(by_org))))
+                .with_for_update())).scalars().all()
+            ledger: dict[int, list[NotificationSent]] = defaultdict(list)
+            for row in rows:
+                ledger[int(row.outbox_id or 0)].append(row)
+            for outbox_id, entries in ledger.items():
+                await self._rebuild(session, outbox_id, entries, today, render)
+        return len(ledger)
+
+    async def _rebuild(self, session: AsyncSession, outbox_id: int,
+                       entries: list[NotificationSent], today: dt.date, render: Render) -> None:
+        message = await session.get(OutboxMessage, outbox_id, with_for_update=True)
+        if message is None or message.status != "pending":
+            return
+        sub = await session.get(ChannelSubscription, entries[0].channel_subscription_id)
+        org = await session.get(Organization, sub.organization_id) if sub else None
+        if sub is None or org is None:
+            return
+        scope = subscription_scope(sub, org)
+        current = {i.subscription_id: i for i in await self._expiring(
+            session, scope, today, max(max(e.lead_days for e in entries), 0))}
+        items, dropped = [], []
+        for entry in entries:
+            item = current.get(entry.subscription_id)
+            if item is None or item.expires_on != entry.expires_on:
+                dropped.append(entry)  # renewed (a new term) or removed: not expiring
+            else:
+                items.append(DigestItem(**{**item.__dict__, "lead_days": entry.lead_days}))
+        for entry in dropped:
+            await session.delete(entry)
+        if not items:
+            message.status = "cancelled"
+            message.last_error = "nothing left to announce (renewed or removed)"
+            return
+        items.sort(key=lambda i: (i.expires_on, i.organization_name, i.subscription_id))
+        leads = clean_leads(sub.lead_days)
+        digest = Digest(org.name, today, tuple(items[:MAX_ITEMS]),
+                        await self._upcoming(session, scope, today), max(leads))
+        message.activity = render(digest, sub.language)
+
+    async def license_alerts(self, changes: list[LicenseChange], render: RenderChange) -> int:
+        """Tell every active subscription whose network holds a changed organization
+        (one message per subscription and change); returns the messages queued."""
+        if not changes:
+            return 0
+        queued = 0
+        async with self._sessions() as session, session.begin():
+            names = dict((await session.execute(select(Organization.id, Organization.name).where(
+                Organization.id.in_({c.organization_id for c in changes})))).all())
+            skus = dict((await session.execute(select(Sku.code, Sku.name).where(
+                Sku.code.in_({c.sku_code for c in changes})))).all())
+            for change in changes:
+                named = LicenseChange(**{**change.__dict__,
+                                         "organization_name": names.get(change.organization_id,
+                                                                        change.organization_id),
+                                         "sku_name": skus.get(change.sku_code, change.sku_code)})
+                followers = (await session.execute(select(ChannelSubscription).join(
+                    OrgClosure, OrgClosure.ancestor_id == ChannelSubscription.organization_id)
+                    .where(OrgClosure.descendant_id == change.organization_id,
+                           OrgClosure.depth > 0, ChannelSubscription.active.is_(True)))
+                ).scalars().all()
+                for sub in followers:
+                    session.add(OutboxMessage(
+                        channel_subscription_id=sub.id, conversation_id=sub.conversation_id,
+                        tenant_id=sub.tenant_id, reference=sub.conversation_reference,
+                        activity=render(named, sub.language), kind="notice",
+                        status="pending", next_attempt_at=self._clock()))
+                    queued += 1
+        return queued
 
     async def _already_sent(self, session: AsyncSession, sub_ids: list[int],
                             today: dt.date) -> set[tuple[int, str, int, dt.date]]:

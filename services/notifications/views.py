@@ -55,6 +55,19 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class LicenseChange:
+    """A licence count the system of record changed by more than the alert threshold."""
+
+    organization_id: str
+    subscription_id: str
+    sku_code: str
+    before: int
+    after: int
+    organization_name: str = ""
+    sku_name: str = ""
+
+
+@dataclass(frozen=True)
 class PassResult:
     ran: bool  # False: another instance holds the pass
     subscriptions: int = 0

@@ -1,0 +1,69 @@
+"""POST /api/feed: the system of record pushes `partner-network/1` changes.
+
+Authenticated (an Entra app-only token from an allowed app, or an HMAC signature), at
+most 10 MB, rate limited per caller, idempotent with an `Idempotency-Key`. The answer is
+JSON: the counts (200) or every wrong record and field (422); 401, 413, 429 and 400
+otherwise. The details of a refusal go to the log with the correlation id."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from aiohttp import web
+
+from bot.ratelimit import QuestionLimiter, Verdict
+from bot.turnlog import new_correlation_id
+from services.feed import FeedAuth, FeedService, FeedUnauthorized
+
+logger = logging.getLogger(__name__)
+
+MAX_FEED_BODY = 10 * 1024 * 1024
+KEY_MAX = 128
+
+
+def _json(status: int, body: dict[str, object], cid: str,
+          headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response({**body, "correlation_id": cid}, status=status,
+                             headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def feed_routes(service: Callable[[web.Request], FeedService],
+                auth: Callable[[web.Request], FeedAuth],
+                limiter: Callable[[web.Request], QuestionLimiter]) -> list[web.RouteDef]:
+
+    async def feed(request: web.Request) -> web.Response:
+        cid = new_correlation_id()
+        if request.content_length is not None and request.content_length > MAX_FEED_BODY:
+            return _json(413, {"error": f"body larger than {MAX_FEED_BODY} bytes"}, cid)
+        body = await request.content.read(MAX_FEED_BODY + 1)
+        if len(body) > MAX_FEED_BODY:
+            return _json(413, {"error": f"body larger than {MAX_FEED_BODY} bytes"}, cid)
+        checker = auth(request)
+        if not checker.enabled:
+            logger.warning("feed cid=%s refused: FEED_SECRET / FEED_ALLOWED_APP_IDS unset", cid)
+            return _json(401, {"error": "unauthorized"}, cid)
+        try:
+            caller = await checker.caller(request.headers, body)
+        except FeedUnauthorized as exc:
+            logger.warning("feed cid=%s unauthorized: %s", cid, exc)
+            return _json(401, {"error": "unauthorized"}, cid)
+        if limiter(request).check(caller) is not Verdict.ALLOW:
+            logger.warning("feed cid=%s: %s over its rate", cid, caller)
+            return _json(429, {"error": "too many requests"}, cid, {"Retry-After": "10"})
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not 0 < len(key) <= KEY_MAX:
+            return _json(400, {"error": f"Idempotency-Key must be 1 to {KEY_MAX} characters"},
+                         cid)
+        try:
+            doc = json.loads(body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return _json(400, {"error": "malformed JSON"}, cid)
+        result = await service(request).apply(caller, doc, key=key, cid=cid)
+        logger.info("feed cid=%s caller=%s status=%d%s", cid, caller, result.status,
+                    " (replayed)" if result.replayed else "")
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+        return _json(result.status, result.body, cid, headers)
+
+    return [web.post("/api/feed", feed)]

@@ -1,0 +1,159 @@
+"""The live data feed: the system of record pushes `partner-network/1` documents as
+changes (upserts, and records marked `"removed": true`).
+
+A request is validated whole and applied in one transaction with the import's own rules
+(`NetworkImporter.apply_in`), with its audit event and its idempotency record. After the
+commit, what matters to people is announced: pending digests are rebuilt without renewed
+or removed licences (and with new onboarding states), and licence counts that moved by
+more than the alert threshold are told to the channels that follow them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.db.models import AuditEvent, FeedRequest, Organization, Subscription
+from services.network.importer import ImportResult, NetworkImporter
+from services.network.validate import NetworkValidationError
+from services.notifications import NotificationService
+from services.notifications.service import Render, RenderChange
+from services.notifications.views import LicenseChange
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeedResponse:
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class _Before:
+    subscriptions: dict[str, tuple[dt.date, int]]  # id -> (expires_on, licenses)
+    onboarding: dict[str, str]  # organization id -> state
+
+
+def _ids(doc: Any, section: str, key: str) -> list[str]:
+    records = doc.get(section) if isinstance(doc, dict) else None
+    if not isinstance(records, list):
+        return []
+    return [r[key] for r in records if isinstance(r, dict) and isinstance(r.get(key), str)]
+
+
+class FeedService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 notifications: NotificationService, alert_pct: float, *,
+                 render_digest: Render, render_change: RenderChange) -> None:
+        self._sessions = sessions
+        self._importer = NetworkImporter(sessions)
+        self._notifications = notifications
+        self._alert_pct = alert_pct
+        self._render_digest = render_digest
+        self._render_change = render_change
+
+    async def replayed(self, caller: str, key: str | None) -> FeedResponse | None:
+        if not key:
+            return None
+        async with self._sessions() as session:
+            row = await session.get(FeedRequest, (caller, key))
+        return FeedResponse(row.status, row.response, replayed=True) if row else None
+
+    async def apply(self, caller: str, doc: Any, *, key: str | None = None,
+                    cid: str | None = None) -> FeedResponse:
+        """Apply DOC for CALLER in one transaction; 200 with the counts, or 422 naming
+        every wrong record and field (nothing written but the audit and, with KEY, the
+        response kept for retries)."""
+        first = await self.replayed(caller, key)
+        if first is not None:
+            return first
+        try:
+            async with self._sessions() as session, session.begin():
+                before = await self._before(session, doc)
+                result = await self._importer.apply_in(session, doc)
+                response = FeedResponse(200, {"status": "applied", **result.as_dict()})
+                session.add(self._audit(caller, "feed.applied", result.as_dict(), cid))
+                if key:
+                    session.add(FeedRequest(caller=caller, idempotency_key=key,
+                                            status=response.status, response=response.body))
+        except NetworkValidationError as exc:
+            problems = [{"section": p.section, "record": p.record, "field": p.field,
+                         "message": p.message} for p in exc.problems[:200]]
+            response = FeedResponse(422, {"status": "refused", "problems": problems,
+                                          "count": len(exc.problems)})
+            async with self._sessions() as session, session.begin():
+                session.add(self._audit(caller, "feed.refused",
+                                        {"problems": len(exc.problems)}, cid))
+                if key:
+                    session.add(FeedRequest(caller=caller, idempotency_key=key,
+                                            status=response.status, response=response.body))
+            return response
+        await self._announce(before, result)
+        return response
+
+    async def _before(self, session: AsyncSession, doc: Any) -> _Before:
+        """The licences and onboarding states the document touches, as they were."""
+        sub_ids = _ids(doc, "subscriptions", "id")
+        org_ids = _ids(doc, "organizations", "id")
+        subs: dict[str, tuple[dt.date, int]] = {}
+        for i in range(0, len(sub_ids), 2000):
+            rows = (await session.execute(select(
+                Subscription.id, Subscription.expires_on, Subscription.licenses).where(
+                Subscription.id.in_(sub_ids[i:i + 2000])))).all()
+            subs.update({r.id: (r.expires_on, r.licenses) for r in rows})
+        onboarding: dict[str, str] = {}
+        for i in range(0, len(org_ids), 2000):
+            states = (await session.execute(select(Organization.id, Organization.onboarding)
+                                            .where(Organization.id.in_(org_ids[i:i + 2000])))
+                      ).all()
+            onboarding.update({r.id: r.onboarding for r in states})
+        return _Before(subs, onboarding)
+
+    async def _announce(self, before: _Before, result: ImportResult) -> None:
+        """Renewals, removals and onboardings rebuild pending digests; large licence
+        changes are told to the channels that follow the organization."""
+        if not result.changed:
+            return
+        async with self._sessions() as session:
+            now = {r.id: r for r in (await session.execute(select(
+                Subscription.id, Subscription.organization_id, Subscription.sku_code,
+                Subscription.expires_on, Subscription.licenses).where(
+                Subscription.id.in_(list(before.subscriptions))))).all()} \
+                if before.subscriptions else {}
+            states = {r.id: r.onboarding for r in (await session.execute(select(
+                Organization.id, Organization.onboarding).where(
+                Organization.id.in_(list(before.onboarding))))).all()} \
+                if before.onboarding else {}
+        onboarded = [oid for oid, state in before.onboarding.items()
+                     if states.get(oid, state) != state]
+        touched = {sid for sid, (expires, _lic) in before.subscriptions.items()
+                   if sid not in now or now[sid].expires_on != expires}
+        changes = []
+        for sid, (_expires, licenses) in before.subscriptions.items():
+            row = now.get(sid)
+            if row is None or row.licenses == licenses:
+                continue
+            pct = abs(row.licenses - licenses) * 100 / max(licenses, 1)
+            if pct > self._alert_pct:
+                changes.append(LicenseChange(row.organization_id, sid, row.sku_code, licenses,
+                                             row.licenses))
+        if touched or onboarded:
+            refreshed = await self._notifications.refresh_pending(touched, onboarded,
+                                                                 self._render_digest)
+            logger.info("feed: %d pending digests rebuilt", refreshed)
+        if changes:
+            queued = await self._notifications.license_alerts(changes, self._render_change)
+            logger.info("feed: %d licence changes told to %d conversations", len(changes),
+                        queued)
+
+    @staticmethod
+    def _audit(caller: str, action: str, after: dict[str, Any],
+               cid: str | None) -> AuditEvent:
+        return AuditEvent(actor=caller[:320], organization_id=None, action=action,
+                          target="feed", before=None, after=after, correlation_id=cid)
