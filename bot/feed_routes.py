@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from bot.http_body import read_limited
 from bot.ratelimit import QuestionLimiter, Verdict
 from bot.turnlog import new_correlation_id
 from services.feed import FeedAuth, FeedService, FeedUnauthorized
@@ -35,10 +36,8 @@ def feed_routes(service: Callable[[web.Request], FeedService],
 
     async def feed(request: web.Request) -> web.Response:
         cid = new_correlation_id()
-        if request.content_length is not None and request.content_length > MAX_FEED_BODY:
-            return _json(413, {"error": f"body larger than {MAX_FEED_BODY} bytes"}, cid)
-        body = await request.content.read(MAX_FEED_BODY + 1)
-        if len(body) > MAX_FEED_BODY:
+        body = await read_limited(request, MAX_FEED_BODY)
+        if body is None:
             return _json(413, {"error": f"body larger than {MAX_FEED_BODY} bytes"}, cid)
         checker = auth(request)
         if not checker.enabled:

@@ -17,6 +17,7 @@ from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
+from bot.http_body import read_limited
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -31,10 +32,8 @@ def _error(status: int, message: str) -> web.Response:
 async def _read_body(request: web.Request) -> bytes | web.Response:
     if request.content_type != "application/json":
         return _error(415, "Content-Type must be application/json")
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        return _error(413, f"body larger than {MAX_BODY} bytes")
-    raw = await request.content.read(MAX_BODY + 1)
-    if len(raw) > MAX_BODY:
+    raw = await read_limited(request, MAX_BODY)
+    if raw is None:
         return _error(413, f"body larger than {MAX_BODY} bytes")
     return raw
 

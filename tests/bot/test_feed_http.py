@@ -154,6 +154,9 @@ async def test_signatures_replays_and_limits(client: Any, demo_db: Database) -> 
         assert response.status == 401, headers
         assert (await response.json())["error"] == "unauthorized"
     assert await snapshot(demo_db) == before
+    padded = json.dumps(doc()).encode() + b" " * 3_000_000  # arrives in many chunks
+    response = await client.post("/api/feed", data=padded, headers=signed(padded))
+    assert response.status == 200, await response.text()
     huge = b"{" + b" " * (10 * 1024 * 1024) + b"}"
     response = await client.post("/api/feed", data=huge, headers=signed(huge))
     assert response.status == 413

@@ -171,6 +171,15 @@ async def test_a_failed_turn_runs_again_when_teams_resends_it(client: Any,
     assert status == 200 and "What you can ask" in card_text(A.cards_of(body)[0])
 
 
+async def test_a_large_activity_is_read_whole(client: Any) -> None:
+    """A body that arrives in several chunks is read to its end, not cut short."""
+    raw = json.dumps(A.message("help")).encode() + b" " * 250_000
+    response = await client.post("/api/messages", data=raw,
+                                 headers={"Content-Type": "application/json"})
+    assert response.status == 200
+    assert len(A.cards_of(await response.json())) == 1
+
+
 async def test_one_log_line_per_turn(client: Any, caplog: Any) -> None:
     with caplog.at_level(logging.INFO, logger="partnerbot.turn"):
         await post(client, A.message("help"))

@@ -221,3 +221,45 @@ async def test_aad_object_id_cannot_move_to_another_operator(demo_db: Database) 
     with pytest.raises(NetworkValidationError) as err:
         await NetworkImporter(demo_db.sessions).import_document(doc)
     assert "alice.durand@contoso.example" in str(err.value)
+
+
+async def test_removals_apply_only_once_nothing_hangs_on_them(demo_db: Database) -> None:
+    """`"removed": true` (the feed and `partnerbot import` share it): an organization goes
+    once its children, licences and operators have; everything else stays as it was."""
+    importer = NetworkImporter(demo_db.sessions)
+    doc = {"format": "partner-network/1"}
+    with pytest.raises(NetworkValidationError) as refused:
+        await importer.import_document({**doc, "organizations": [
+            {"id": "p-contoso", "removed": True}, {"id": "c-cafe-lumiere", "removed": True}]})
+    problems = {(p.record, p.message.split(" (")[0]) for p in refused.value.problems}
+    assert problems == {("p-contoso", "still has children"),
+                        ("p-contoso", "still has operators"),
+                        ("p-contoso", "still has licence subscriptions"),
+                        ("c-cafe-lumiere", "still has licence subscriptions")}
+    with pytest.raises(NetworkValidationError, match="both updated and removed"):
+        await importer.import_document({**doc, "subscriptions": [
+            {"id": "sub-002", "removed": True},
+            {"id": "sub-002", "organization": "c-cafe-lumiere", "sku": "CS-PRO",
+             "licenses": 1, "starts_on": "2026-01-01", "expires_on": "2027-01-01"}]})
+    with pytest.raises(NetworkValidationError, match="must be true or false"):
+        await importer.import_document({**doc, "operators": [
+            {"email": "bruno.petit@contoso.example", "removed": "yes"}]})
+
+    cafe_subs = [s["id"] for s in demo_document()["subscriptions"]
+                 if s["organization"] == "c-cafe-lumiere"]
+    result = await importer.import_document({**doc,
+        "subscriptions": [{"id": sid, "removed": True} for sid in cafe_subs],
+        "organizations": [{"id": "c-cafe-lumiere", "removed": True}],
+        "operators": [{"email": "Bruno.Petit@contoso.example", "removed": True}]})
+    assert result.subscriptions.removed == len(cafe_subs)
+    assert result.organizations.removed == 1 and result.operators.removed == 1
+    async with demo_db.sessions() as session:
+        assert await session.get(Organization, "c-cafe-lumiere") is None
+        assert (await session.execute(select(func.count()).select_from(OrgClosure).where(
+            OrgClosure.descendant_id == "c-cafe-lumiere"))).scalar_one() == 0
+        bruno = (await session.execute(select(Operator).where(
+            Operator.email == "bruno.petit@contoso.example"))).scalar_one()
+        assert bruno.status == "removed"
+    again = await importer.import_document({**doc, "organizations": [
+        {"id": "c-cafe-lumiere", "removed": True}]})
+    assert again.organizations.unchanged == 1 and not again.changed
