@@ -7,7 +7,7 @@ from typing import Any
 
 from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, WaterfallStepContext
-from botbuilder.schema import Activity, ConversationReference
+from botbuilder.schema import Activity, Attachment, ConversationReference
 
 from services.scope import Scope
 from services.understanding.text import fold
@@ -30,8 +30,24 @@ def cancelled(activity: Activity) -> bool:
     return fold(activity.text or "") in CANCEL
 
 
+CARD_CONTENT_TYPE = CardFactory.content_types.adaptive_card
+
+
+class CardAttachment(Attachment):
+    """An Adaptive Card attachment whose card JSON is never changed once sent (cards are
+    pure functions' results, and the answer cache shares them): botbuilder deep-copies
+    every outgoing activity, and this keeps the card instead of copying it value by
+    value (a tenth of a cached answer's time)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CardAttachment:
+        return CardAttachment(content_type=self.content_type, content=self.content,
+                              content_url=self.content_url, name=self.name,
+                              thumbnail_url=self.thumbnail_url)
+
+
 def card_activity(card: dict[str, Any]) -> Activity:
-    return MessageFactory.attachment(CardFactory.adaptive_card(card))
+    return MessageFactory.attachment(CardAttachment(content_type=CARD_CONTENT_TYPE,
+                                                    content=card))
 
 
 def activity_tenant(context: TurnContext) -> str | None:

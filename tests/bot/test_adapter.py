@@ -40,3 +40,15 @@ async def test_connector_clients_are_made_once_per_service_url() -> None:
     identity = first.claims_identity
     assert await auth.create_user_token_client(identity) is \
         await auth.create_user_token_client(identity)
+
+
+def test_copies_of_a_card_reply_share_the_card() -> None:
+    import copy
+
+    card = notice_card("shared")
+    activity = card_activity(card)
+    copied = copy.deepcopy(activity)
+    assert copied.attachments[0].content is card
+    assert copied.attachments[0] is not activity.attachments[0]
+    assert copied.serialize() == activity.serialize()
+    assert copied.serialize()["attachments"][0]["content"] == card
