@@ -5,8 +5,14 @@ from __future__ import annotations
 import json
 import statistics
 import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
 
 from services.db.engine import Database
 from services.db.migrate import upgrade
@@ -48,3 +54,20 @@ async def loaded_database(url: str, doc: dict[str, Any]) -> tuple[Database, floa
     if not result.changed:
         elapsed = float("nan")
     return db, elapsed
+
+
+@asynccontextmanager
+async def pg_database(base_url: str, prefix: str) -> AsyncIterator[str]:
+    """A PostgreSQL database of its own for one run (dropped after), so a measure never
+    runs on what an earlier run left in a shared database."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = make_url(base_url).set(drivername="postgresql").render_as_string(False)
+    conn = await asyncpg.connect(admin)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    try:
+        yield base_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        conn = await asyncpg.connect(admin)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()

@@ -18,15 +18,12 @@ import statistics
 import sys
 import time
 import uuid
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import asyncpg
-from sqlalchemy.engine import make_url
 
-from bench.common import loaded_database, network
+from bench.common import loaded_database, network, pg_database
 from bench.turns import _port, _ready
 from services.db.engine import Database
 from services.feed import signature
@@ -34,22 +31,6 @@ from services.network.importer import NetworkImporter
 
 WORK = Path(__file__).resolve().parent / ".work"
 SECRET = "bench-feed-secret"  # noqa: S105 - a local benchmark value
-
-
-@asynccontextmanager
-async def pg_database(base_url: str) -> Any:
-    """A PostgreSQL database of its own for the run (dropped after)."""
-    name = f"bench_feed_{uuid.uuid4().hex[:8]}"
-    admin = make_url(base_url).set(drivername="postgresql").render_as_string(False)
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    try:
-        yield base_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        conn = await asyncpg.connect(admin)
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
 
 
 def changes(doc: dict[str, Any], count: int, run: int) -> dict[str, Any]:
@@ -117,7 +98,7 @@ async def main(args: argparse.Namespace) -> int:
             path.unlink(missing_ok=True)
     else:
         base = os.environ.get("BENCH_DATABASE_URL") or os.environ["TEST_DATABASE_URL"]
-        async with pg_database(base) as url:
+        async with pg_database(base, "bench_feed") as url:
             db, _ = await loaded_database(url, doc)
             await db.dispose()
             figures = await measure(url, doc, args)

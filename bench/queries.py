@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import loaded_database, network, percentile, summary_ms
+from bench.common import loaded_database, network, percentile, pg_database, summary_ms
 from bot.inprocess import InProcessAdapter, ask, message_activity
 from bot.partner_bot import PartnerBot
 from bot.services import BotServices
@@ -67,9 +67,14 @@ async def main() -> None:
     doc = network(args.customers, args.seed, args.workdir)
     if args.db == "sqlite":
         db_file = args.workdir / f"queries-{args.customers}-{args.seed}.db"
-        url = f"sqlite+aiosqlite:///{db_file}"
-    else:
-        url = os.environ.get("BENCH_DATABASE_URL") or os.environ["TEST_DATABASE_URL"]
+        await measure(f"sqlite+aiosqlite:///{db_file}", doc, args)
+        return
+    base = os.environ.get("BENCH_DATABASE_URL") or os.environ["TEST_DATABASE_URL"]
+    async with pg_database(base, "bench_queries") as url:  # only this network in it
+        await measure(url, doc, args)
+
+
+async def measure(url: str, doc: dict[str, Any], args: argparse.Namespace) -> None:
     db, import_s = await loaded_database(url, doc)
     distributor = largest_distributor(doc)
     admin = next(o for o in doc["operators"] if o["organization"] == distributor
