@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.db.models import AuditEvent, FeedRequest, Organization, Subscription
@@ -82,6 +83,13 @@ class FeedService:
                 if key:
                     session.add(FeedRequest(caller=caller, idempotency_key=key,
                                             status=response.status, response=response.body))
+        except IntegrityError:
+            # The same Idempotency-Key arrived twice at once: the other request applied
+            # the document; answer what it answered.
+            again = await self.replayed(caller, key)
+            if again is None:
+                raise
+            return again
         except NetworkValidationError as exc:
             problems = [{"section": p.section, "record": p.record, "field": p.field,
                          "message": p.message} for p in exc.problems[:200]]

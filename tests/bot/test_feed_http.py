@@ -5,6 +5,7 @@ renewal rebuilds a pending digest; a large licence change is told to the channel
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import time
@@ -204,6 +205,16 @@ async def test_one_idempotency_key_applies_once(client: Any, demo_db: Database) 
         applied = (await session.execute(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "feed.applied"))).scalar_one()
     assert applied == 1
+
+    # the same key twice at the same moment: one applies, both get its answer
+    both = await asyncio.gather(*(push(client, renewal, **{"Idempotency-Key": "billing-43"})
+                                  for _ in range(2)))
+    assert [status for status, _ in both] == [200, 200]
+    assert both[0][1]["subscriptions"] == both[1][1]["subscriptions"]
+    async with demo_db.sessions() as session:
+        applied = (await session.execute(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "feed.applied"))).scalar_one()
+    assert applied == 2
 
 
 async def test_a_renewal_rebuilds_the_pending_digest_and_big_changes_are_told(
