@@ -14,7 +14,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.http_body import read_limited
-from bot.ratelimit import QuestionLimiter, Verdict
+from bot.ratelimit import RateLimiter, Verdict
 from bot.turnlog import new_correlation_id
 from services.feed import FeedAuth, FeedService, FeedUnauthorized
 
@@ -32,7 +32,7 @@ def _json(status: int, body: dict[str, object], cid: str,
 
 def feed_routes(service: Callable[[web.Request], FeedService],
                 auth: Callable[[web.Request], FeedAuth],
-                limiter: Callable[[web.Request], QuestionLimiter]) -> list[web.RouteDef]:
+                limiter: Callable[[web.Request], RateLimiter]) -> list[web.RouteDef]:
 
     async def feed(request: web.Request) -> web.Response:
         cid = new_correlation_id()

@@ -1,4 +1,5 @@
-"""Per-operator question rate limit: a token bucket per sender, in this process.
+"""Rate limits per sender (an operator's questions, a feed caller's requests): a token
+bucket per sender, in this process.
 
 A burst beyond the bucket (a stuck client, a script, an impatient channel) is answered
 once, politely, and the rest of the burst is dropped without work: no query, no card.
@@ -28,7 +29,7 @@ class _Bucket:
     told: bool = False
 
 
-class QuestionLimiter:
+class RateLimiter:
     def __init__(self, per_minute: float, burst: int,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._rate = per_minute / 60.0

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answer_cache import AnswerCache
-from bot.ratelimit import QuestionLimiter
+from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from cards.notifications import digest_activity, license_change_activity
 from services.accounts import AccountVerifier
@@ -97,7 +97,7 @@ class BotServices:
     answers: AnswerCache
     feed: FeedService
     feed_auth: FeedAuth
-    limiter: QuestionLimiter
+    limiter: RateLimiter
 
     @classmethod
     def create(cls, settings: Settings, database: Database) -> BotServices:
@@ -125,7 +125,7 @@ class BotServices:
             activation=ActivationService(s, mailer, accounts, activation_policy(settings)),
             notifications=notifications,
             answers=AnswerCache(s, settings.answer_cache_size),
-            limiter=QuestionLimiter(settings.question_rate, settings.question_burst),
+            limiter=RateLimiter(settings.question_rate, settings.question_burst),
             feed=FeedService(s, notifications, settings.feed_alert_pct,
                              render_digest=digest_activity,
                              render_change=license_change_activity),

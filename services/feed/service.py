@@ -36,8 +36,10 @@ class FeedResponse:
 
 
 @dataclass(frozen=True)
-class _Before:
-    subscriptions: dict[str, tuple[dt.date, int]]  # id -> (expires_on, licenses)
+class _State:
+    """The licences and onboarding states a document touches, read before and after."""
+
+    subscriptions: dict[str, tuple[str, str, dt.date, int]]  # id -> (org, sku, expiry, licences)
     onboarding: dict[str, str]  # organization id -> state
 
 
@@ -76,7 +78,8 @@ class FeedService:
             return first
         try:
             async with self._sessions() as session, session.begin():
-                before = await self._before(session, doc)
+                before = await self._state(session, _ids(doc, "subscriptions", "id"),
+                                           _ids(doc, "organizations", "id"))
                 result = await self._importer.apply_in(session, doc)
                 response = FeedResponse(200, {"status": "applied", **result.as_dict()})
                 session.add(self._audit(caller, "feed.applied", result.as_dict(), cid))
@@ -102,55 +105,50 @@ class FeedService:
                     session.add(FeedRequest(caller=caller, idempotency_key=key,
                                             status=response.status, response=response.body))
             return response
-        await self._announce(before, result)
+        try:
+            await self._announce(before, result)
+        except Exception:  # noqa: BLE001 - the changes are applied; telling people is extra
+            logger.exception("feed cid=%s: applied, but the announcements failed", cid)
         return response
 
-    async def _before(self, session: AsyncSession, doc: Any) -> _Before:
-        """The licences and onboarding states the document touches, as they were."""
-        sub_ids = _ids(doc, "subscriptions", "id")
-        org_ids = _ids(doc, "organizations", "id")
-        subs: dict[str, tuple[dt.date, int]] = {}
+    @staticmethod
+    async def _state(session: AsyncSession, sub_ids: list[str], org_ids: list[str]) -> _State:
+        subs: dict[str, tuple[str, str, dt.date, int]] = {}
         for i in range(0, len(sub_ids), 2000):
             rows = (await session.execute(select(
-                Subscription.id, Subscription.expires_on, Subscription.licenses).where(
+                Subscription.id, Subscription.organization_id, Subscription.sku_code,
+                Subscription.expires_on, Subscription.licenses).where(
                 Subscription.id.in_(sub_ids[i:i + 2000])))).all()
-            subs.update({r.id: (r.expires_on, r.licenses) for r in rows})
+            subs.update({r.id: (r.organization_id, r.sku_code, r.expires_on, r.licenses)
+                         for r in rows})
         onboarding: dict[str, str] = {}
         for i in range(0, len(org_ids), 2000):
             states = (await session.execute(select(Organization.id, Organization.onboarding)
                                             .where(Organization.id.in_(org_ids[i:i + 2000])))
                       ).all()
             onboarding.update({r.id: r.onboarding for r in states})
-        return _Before(subs, onboarding)
+        return _State(subs, onboarding)
 
-    async def _announce(self, before: _Before, result: ImportResult) -> None:
+    async def _announce(self, before: _State, result: ImportResult) -> None:
         """Renewals, removals and onboardings rebuild pending digests; large licence
         changes are told to the channels that follow the organization."""
         if not result.changed:
             return
         async with self._sessions() as session:
-            now = {r.id: r for r in (await session.execute(select(
-                Subscription.id, Subscription.organization_id, Subscription.sku_code,
-                Subscription.expires_on, Subscription.licenses).where(
-                Subscription.id.in_(list(before.subscriptions))))).all()} \
-                if before.subscriptions else {}
-            states = {r.id: r.onboarding for r in (await session.execute(select(
-                Organization.id, Organization.onboarding).where(
-                Organization.id.in_(list(before.onboarding))))).all()} \
-                if before.onboarding else {}
+            now = await self._state(session, list(before.subscriptions),
+                                    list(before.onboarding))
         onboarded = [oid for oid, state in before.onboarding.items()
-                     if states.get(oid, state) != state]
-        touched = {sid for sid, (expires, _lic) in before.subscriptions.items()
-                   if sid not in now or now[sid].expires_on != expires}
+                     if now.onboarding.get(oid, state) != state]
+        touched = {sid for sid, old in before.subscriptions.items()
+                   if sid not in now.subscriptions or now.subscriptions[sid][2] != old[2]}
         changes = []
-        for sid, (_expires, licenses) in before.subscriptions.items():
-            row = now.get(sid)
-            if row is None or row.licenses == licenses:
+        for sid, (_org, _sku, _expiry, licenses) in before.subscriptions.items():
+            if sid not in now.subscriptions:
                 continue
-            pct = abs(row.licenses - licenses) * 100 / max(licenses, 1)
-            if pct > self._alert_pct:
-                changes.append(LicenseChange(row.organization_id, sid, row.sku_code, licenses,
-                                             row.licenses))
+            org, sku, _expires, after = now.subscriptions[sid]
+            if after != licenses and abs(after - licenses) * 100 / max(licenses, 1) \
+                    > self._alert_pct:
+                changes.append(LicenseChange(org, sid, sku, licenses, after))
         if touched or onboarded:
             refreshed = await self._notifications.refresh_pending(touched, onboarded,
                                                                  self._render_digest)

@@ -317,22 +317,23 @@ class NotificationService:
         if not licence_ids and not org_ids:
             return 0
         today = self._clock().date()
+        pending = select(OutboxMessage.id).where(
+            OutboxMessage.status == "pending", OutboxMessage.kind == "digest")
         async with self._sessions() as session, session.begin():
-            by_org = select(Subscription.id).where(Subscription.organization_id.in_(org_ids))
-            pending = select(OutboxMessage.id).where(
-                OutboxMessage.status == "pending", OutboxMessage.kind == "digest")
-            rows = (await session.execute(select(NotificationSent).where(
-                NotificationSent.outbox_id.in_(pending),
-                NotificationSent.outbox_id.in_(select(NotificationSent.outbox_id).where(
-                    NotificationSent.subscription_id.in_(licence_ids)
-                    | NotificationSent.subscription_id.in_(by_org))))
-                .with_for_update())).scalars().all()
-            ledger: dict[int, list[NotificationSent]] = defaultdict(list)
-            for row in rows:
-                ledger[int(row.outbox_id or 0)].append(row)
-            for outbox_id, entries in ledger.items():
+            affected: set[int] = set()
+            for i in range(0, max(len(licence_ids), len(org_ids)), 2000):
+                by_licence = NotificationSent.subscription_id.in_(licence_ids[i:i + 2000])
+                by_org = NotificationSent.subscription_id.in_(select(Subscription.id).where(
+                    Subscription.organization_id.in_(org_ids[i:i + 2000])))
+                affected.update(int(oid) for oid in (await session.execute(
+                    select(NotificationSent.outbox_id).where(
+                        NotificationSent.outbox_id.in_(pending), by_licence | by_org))
+                ).scalars() if oid is not None)
+            for outbox_id in sorted(affected):
+                entries = list((await session.execute(select(NotificationSent).where(
+                    NotificationSent.outbox_id == outbox_id).with_for_update())).scalars())
                 await self._rebuild(session, outbox_id, entries, today, render)
-        return len(ledger)
+        return len(affected)
 
     async def _rebuild(self, session: AsyncSession, outbox_id: int,
                        entries: list[NotificationSent], today: dt.date, render: Render) -> None:

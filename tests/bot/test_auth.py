@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from botframework.connector.auth import ChannelValidation
-from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 
 from bot.app import create_app
 from bot.settings import load_settings
@@ -23,6 +21,7 @@ from services.i18n import messages
 from tests.support.jwt_issuer import (  # noqa: F401 - jwt_issuer_fixture registers `jwt_issuer`
     METADATA_PATH,
     LocalIssuer,
+    fresh_channel_keys,
     jwt_issuer_fixture,
 )
 
@@ -53,12 +52,8 @@ ClientFactory = Callable[..., Awaitable[TestClient]]
 
 @pytest.fixture(autouse=True)
 def reset_botframework_auth() -> Iterator[None]:
-    """botbuilder keeps the metadata URL and the fetched keys in class attributes."""
-    endpoint = ChannelValidation.open_id_metadata_endpoint
-    JwtTokenExtractor.metadataCache.clear()
-    yield
-    ChannelValidation.open_id_metadata_endpoint = endpoint
-    JwtTokenExtractor.metadataCache.clear()
+    with fresh_channel_keys():
+        yield
 
 
 @pytest.fixture

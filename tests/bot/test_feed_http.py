@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botframework.connector.auth import ChannelValidation, JwtTokenExtractor
 from sqlalchemy import func, select
 
 from bot.app import SERVICES, create_app
@@ -24,7 +23,7 @@ from services.db.models import AuditEvent, OutboxMessage
 from services.feed import signature
 from tests.security.support import ALICE, snapshot
 from tests.support import activities as A
-from tests.support.jwt_issuer import LocalIssuer
+from tests.support.jwt_issuer import LocalIssuer, fresh_channel_keys
 
 BOT_ID = "5a2c0f4e-7d0b-4b8e-9a57-0b6b2f6c1d11"
 FEED_APP = "3f0c9a52-1d2e-4b7a-9c8d-6e5f4a3b2c1d"
@@ -35,12 +34,8 @@ CHANNEL = "19:renewals@thread.tacv2"
 
 @pytest.fixture
 def issuer() -> Iterator[LocalIssuer]:
-    endpoint = ChannelValidation.open_id_metadata_endpoint
-    JwtTokenExtractor.metadataCache.clear()
-    with LocalIssuer() as local:
+    with fresh_channel_keys(), LocalIssuer() as local:
         yield local
-    ChannelValidation.open_id_metadata_endpoint = endpoint
-    JwtTokenExtractor.metadataCache.clear()
 
 
 @pytest.fixture

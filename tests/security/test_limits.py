@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.app import create_app
-from bot.ratelimit import QuestionLimiter, Verdict
+from bot.ratelimit import RateLimiter, Verdict
 from bot.settings import load_settings
 from services.db.engine import Database
 from tests.security.support import BRUNO, CLAIRE
@@ -26,7 +26,7 @@ class Clock:
 
 def test_the_bucket_refills_and_tells_once_per_burst() -> None:
     clock = Clock()
-    limiter = QuestionLimiter(per_minute=60, burst=3, clock=clock)
+    limiter = RateLimiter(per_minute=60, burst=3, clock=clock)
     assert [limiter.check("a") for _ in range(5)] == [
         Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW, Verdict.TELL, Verdict.DROP]
     assert limiter.check("b") is Verdict.ALLOW  # per sender
@@ -35,7 +35,7 @@ def test_the_bucket_refills_and_tells_once_per_burst() -> None:
                                                       Verdict.DROP]
     clock.now += 60
     assert [limiter.check("a") for _ in range(4)] == [Verdict.ALLOW] * 3 + [Verdict.TELL]
-    assert QuestionLimiter(per_minute=0, burst=1).check("a") is Verdict.ALLOW  # off
+    assert RateLimiter(per_minute=0, burst=1).check("a") is Verdict.ALLOW  # off
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ import pytest
 from botbuilder.core import MemoryStorage
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
-from botframework.connector.auth import ChannelValidation, JwtTokenExtractor
 
 from bot.app import SERVICES, create_app
 from bot.logs import configure_logging
@@ -29,7 +28,7 @@ from services.db.engine import Database
 from tests.security.support import ALICE, snapshot
 from tests.support import activities as A
 from tests.support.fake_login import FakeLogin
-from tests.support.jwt_issuer import LocalIssuer
+from tests.support.jwt_issuer import LocalIssuer, fresh_channel_keys
 from tests.support.playground import free_port
 from tests.support.smtp_server import SmtpServer
 
@@ -63,11 +62,8 @@ def log() -> Iterator[io.StringIO]:
 
 @pytest.fixture
 def channel_auth() -> Iterator[None]:
-    endpoint = ChannelValidation.open_id_metadata_endpoint
-    JwtTokenExtractor.metadataCache.clear()
-    yield
-    ChannelValidation.open_id_metadata_endpoint = endpoint
-    JwtTokenExtractor.metadataCache.clear()
+    with fresh_channel_keys():
+        yield
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -276,3 +277,18 @@ def jwt_issuer_fixture() -> Iterator[LocalIssuer]:
 
 
 __all__ = ["BOT_FRAMEWORK_ISSUER", "LocalIssuer", "jwt_issuer_fixture"]
+
+
+@contextmanager
+def fresh_channel_keys() -> Iterator[None]:
+    """botbuilder keeps the channel metadata URL and the fetched keys in class
+    attributes: a test that points them at a local issuer puts them back after."""
+    from botframework.connector.auth import ChannelValidation, JwtTokenExtractor
+
+    endpoint = ChannelValidation.open_id_metadata_endpoint
+    JwtTokenExtractor.metadataCache.clear()
+    try:
+        yield
+    finally:
+        ChannelValidation.open_id_metadata_endpoint = endpoint
+        JwtTokenExtractor.metadataCache.clear()
