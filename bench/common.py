@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import socket
 import statistics
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +76,56 @@ async def pg_database(base_url: str, prefix: str) -> AsyncIterator[str]:
         conn = await asyncpg.connect(admin)
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def wait_ready(url: str, process: asyncio.subprocess.Process,
+                     limit_s: float = 120) -> float:
+    """Seconds until URL answers 200 (the process must stay up meanwhile)."""
+    import aiohttp
+
+    started = time.perf_counter()
+    async with aiohttp.ClientSession() as session:
+        while time.perf_counter() - started < limit_s:
+            if process.returncode is not None:
+                raise RuntimeError(f"{url} exited")
+            try:
+                async with session.get(url) as response:
+                    if response.status == 200:
+                        return time.perf_counter() - started
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.02)
+    raise RuntimeError(f"{url} not ready")
+
+
+@dataclass
+class Server:
+    base: str  # http://127.0.0.1:PORT
+    process: asyncio.subprocess.Process
+    startup_s: float  # process start to /readyz answering 200
+
+
+@asynccontextmanager
+async def serving(database_url: str, workdir: Path, **settings: str) -> AsyncIterator[Server]:
+    """`partnerbot serve` in local mode on DATABASE_URL (scheduler off, quiet), stopped
+    on exit; SETTINGS are more environment variables."""
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
+    port = free_port()
+    env.update(DATABASE_URL=database_url, PORT=str(port), NOTIFY_SCHEDULER="off",
+               LOG_LEVEL="WARNING", **settings)
+    quiet = asyncio.subprocess.DEVNULL
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", env=env, cwd=workdir, stdout=quiet,
+        stderr=quiet)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        yield Server(base, process, await wait_ready(f"{base}/readyz", process))
+    finally:
+        process.terminate()
+        await process.wait()

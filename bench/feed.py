@@ -23,8 +23,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.common import loaded_database, network, pg_database
-from bench.turns import _port, _ready
+from bench.common import loaded_database, network, pg_database, serving
 from services.db.engine import Database
 from services.feed import signature
 from services.network.importer import NetworkImporter
@@ -47,39 +46,28 @@ def changes(doc: dict[str, Any], count: int, run: int) -> dict[str, Any]:
 
 
 async def measure(url: str, doc: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
-    port = _port()
-    env.update(DATABASE_URL=url, PORT=str(port), NOTIFY_SCHEDULER="off", LOG_LEVEL="WARNING",
-               FEED_SECRET=SECRET, FEED_RATE="0")
-    quiet = asyncio.subprocess.DEVNULL
-    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "serve",
-                                               env=env, cwd=WORK, stdout=quiet, stderr=quiet)
     feed, imports = [], []
-    try:
-        await _ready(f"http://127.0.0.1:{port}/readyz", bot)
-        async with aiohttp.ClientSession() as http:
-            for run in range(args.repeat):
-                body = json.dumps(changes(doc, args.subscriptions, 2 * run)).encode()
-                stamp = str(int(time.time()))
-                started = time.perf_counter()
-                async with http.post(f"http://127.0.0.1:{port}/api/feed", data=body, headers={
-                        "Content-Type": "application/json", "X-Feed-Timestamp": stamp,
-                        "X-Feed-Signature": signature(SECRET, stamp, body)}) as response:
-                    result = await response.json()
-                feed.append(time.perf_counter() - started)
-                assert response.status == 200, result
-                assert result["subscriptions"]["updated"] == args.subscriptions, result
-                # the baseline: the same kind of document through the import path
-                db = Database(url)
-                started = time.perf_counter()
-                imported = await NetworkImporter(db.sessions).import_document(
-                    changes(doc, args.subscriptions, 2 * run + 1))
-                imports.append(time.perf_counter() - started)
-                await db.dispose()
-                assert imported.subscriptions.updated == args.subscriptions
-    finally:
-        bot.terminate()
-        await bot.wait()
+    async with serving(url, WORK, FEED_SECRET=SECRET, FEED_RATE="0") as bot, \
+            aiohttp.ClientSession() as http:
+        for run in range(args.repeat):
+            body = json.dumps(changes(doc, args.subscriptions, 2 * run)).encode()
+            stamp = str(int(time.time()))
+            started = time.perf_counter()
+            async with http.post(f"{bot.base}/api/feed", data=body, headers={
+                    "Content-Type": "application/json", "X-Feed-Timestamp": stamp,
+                    "X-Feed-Signature": signature(SECRET, stamp, body)}) as response:
+                result = await response.json()
+            feed.append(time.perf_counter() - started)
+            assert response.status == 200, result
+            assert result["subscriptions"]["updated"] == args.subscriptions, result
+            # the baseline: the same kind of document through the import path
+            db = Database(url)
+            started = time.perf_counter()
+            imported = await NetworkImporter(db.sessions).import_document(
+                changes(doc, args.subscriptions, 2 * run + 1))
+            imports.append(time.perf_counter() - started)
+            await db.dispose()
+            assert imported.subscriptions.updated == args.subscriptions
     return {"feed": feed, "import": imports, "bytes": len(body)}
 
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import socket
 import statistics
 import sys
 import time
@@ -24,7 +22,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.common import loaded_database, network, percentile
+from bench.common import free_port, loaded_database, network, percentile, serving, wait_ready
 
 WORK = Path(__file__).resolve().parent / ".work"
 # label -> (English, French); {org} is a customer in the operator's network
@@ -36,12 +34,6 @@ QUESTIONS = {
     "org": ("when does {org} expire", "quand expire {org}"),
     "help": ("help", "aide"),
 }
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def operators(doc: dict[str, Any], count: int, seed: int) -> list[dict[str, Any]]:
@@ -78,23 +70,6 @@ def activity(op: dict[str, Any], label: str, french: bool) -> dict[str, Any]:
             "conversation": {"id": f"a:{op['aad']}", "conversationType": "personal",
                              "tenantId": op["tenant"]},
             "channelData": {"tenant": {"id": op["tenant"]}}, "text": text}
-
-
-async def _ready(url: str, process: asyncio.subprocess.Process,
-                 limit_s: float = 120) -> float:
-    started = time.perf_counter()
-    async with aiohttp.ClientSession() as session:
-        while time.perf_counter() - started < limit_s:
-            if process.returncode is not None:
-                raise RuntimeError(f"{url} exited")
-            try:
-                async with session.get(url) as response:
-                    if response.status == 200:
-                        return time.perf_counter() - started
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.02)
-    raise RuntimeError(f"{url} not ready")
 
 
 async def load(base: str, ops: list[dict[str, Any]], turns: int, concurrency: int,
@@ -151,38 +126,27 @@ async def _metric(base: str, name: str, label: str) -> float:
 async def serve(url: str, ops: list[dict[str, Any]], args: argparse.Namespace,
                 **extra: str) -> dict[str, Any]:
     """Start `partnerbot serve`, warm it up, run the measured load; its figures."""
-    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
-    port = _port()
-    env.update(DATABASE_URL=url, PORT=str(port), NOTIFY_SCHEDULER="off", LOG_LEVEL="WARNING",
-               QUESTION_RATE="0",  # the load would trip the per-operator limit
-               **extra)
-    quiet = asyncio.subprocess.DEVNULL
-    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "serve",
-                                               env=env, cwd=WORK, stdout=quiet, stderr=quiet)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        startup = await _ready(f"{base}/readyz", bot)
+    # QUESTION_RATE=0: this load would trip the per-operator limit
+    async with serving(url, WORK, QUESTION_RATE="0", **extra) as bot:
+        base, startup = bot.base, bot.startup_s
         await load(base, ops, 60, args.concurrency, args.seed + 1)  # warm-up
         wall, latencies, errors = await load(base, ops, args.turns, args.concurrency,
                                              args.seed)
-        rss = rss_mb(bot.pid)
+        rss = rss_mb(bot.process.pid)
         metric = "partnerbot_answer_cache_lookups_total"
         hits, misses = await _metric(base, metric, '"hit"'), await _metric(base, metric, '"miss"')
-    finally:
-        bot.terminate()
-        await bot.wait()
     return {"wall": wall, "latencies": latencies, "errors": errors, "rss": rss,
             "startup": startup, "hit_rate": hits / (hits + misses) if hits + misses else 0.0}
 
 
 async def echo_floor(ops: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
-    port = _port()
+    port = free_port()
     quiet = asyncio.subprocess.DEVNULL
     echo = await asyncio.create_subprocess_exec(sys.executable, "-m", "bench.echo_bot",
                                                 str(port), stdout=quiet, stderr=quiet)
     base = f"http://127.0.0.1:{port}"
     try:
-        await _ready(f"{base}/readyz", echo)
+        await wait_ready(f"{base}/readyz", echo)
         await load(base, ops, 60, args.concurrency, 3)
         wall, latencies, errors = await load(base, ops, args.turns, args.concurrency,
                                              args.seed)

@@ -19,7 +19,6 @@ with side effects, a dialog or operator data is answered afresh every time."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from collections.abc import Hashable, Iterator
 from typing import TYPE_CHECKING
 
@@ -27,6 +26,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.batches import Lru
 from services.db.meta import data_version
 from services.scope import Scope
 from services.understanding import Intent
@@ -44,8 +44,7 @@ Key = tuple[Hashable, ...]
 class AnswerCache:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], size: int = SIZE) -> None:
         self._sessions = sessions
-        self._size = size
-        self._replies: OrderedDict[Key, Reply] = OrderedDict()
+        self._replies: Lru[Key, Reply] = Lru(size)
         self.hits = 0
         self.misses = 0
 
@@ -61,15 +60,14 @@ class AnswerCache:
 
     @property
     def enabled(self) -> bool:
-        return self._size > 0
+        return self._replies.size > 0
 
     def get(self, key: Key) -> Reply | None:
         reply = self._replies.get(key)
         if reply is None:
             self.misses += 1
-            return None
-        self._replies.move_to_end(key)
-        self.hits += 1
+        else:
+            self.hits += 1
         return reply
 
     def put(self, key: Key, reply: Reply) -> None:
@@ -77,11 +75,8 @@ class AnswerCache:
         they are built: cards are sent as they are)."""
         side_effects = reply.notices or reply.dialog is not None or \
             reply.post_request is not None or reply.update_message or reply.copies
-        if not self._size or reply.intent not in CACHEABLE or side_effects:
-            return
-        self._replies[key] = reply
-        if len(self._replies) > self._size:
-            self._replies.popitem(last=False)
+        if self.enabled and reply.intent in CACHEABLE and not side_effects:
+            self._replies.put(key, reply)
 
 
 class AnswerCacheMetrics(Collector):

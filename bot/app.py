@@ -27,7 +27,6 @@ from bot.messages_route import messages_handler
 from bot.notify import NotificationRunner
 from bot.partner_bot import PartnerBot
 from bot.proactive import SenderNotifier
-from bot.ratelimit import RateLimiter
 from bot.services import BotServices
 from bot.settings import Settings
 from bot.storage import SqlStorage
@@ -154,10 +153,7 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
-    feed_limiter = RateLimiter(settings.feed_rate, settings.feed_burst)
-    app.router.add_routes(feed_routes(lambda r: r.app[SERVICES].feed,
-                                      lambda r: r.app[SERVICES].feed_auth,
-                                      lambda _r: feed_limiter))
+    app.router.add_routes(feed_routes(lambda r: r.app[SERVICES]))
     app.router.add_routes(activation_routes(lambda r: r.app[SERVICES].activation,
                                             lambda r: r.app[NOTIFIER]))
     return app

@@ -9,7 +9,6 @@ key serves every turn, and outbound calls reuse its connection pool."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
@@ -23,6 +22,8 @@ from botframework.connector.auth import (
 )
 from botframework.connector.auth.authentication_constants import AuthenticationConstants
 
+from services.batches import Lru
+
 MAX_CLIENTS = 256  # service URLs are a handful per region; bounded all the same
 
 
@@ -32,24 +33,11 @@ def _app_id(identity: ClaimsIdentity | None) -> str:
                or claims.get(AuthenticationConstants.APP_ID_CLAIM) or "")
 
 
-class _LruClients:
-    def __init__(self) -> None:
-        self._items: OrderedDict[tuple[str, ...], Any] = OrderedDict()
-
-    def get(self, key: tuple[str, ...]) -> Any:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: tuple[str, ...], value: Any) -> None:
-        self._items[key] = value
-        if len(self._items) > MAX_CLIENTS:
-            self._items.popitem(last=False)
+_Clients = Lru[tuple[str, ...], Any]
 
 
 class CachingConnectorFactory(ConnectorFactory):
-    def __init__(self, inner: ConnectorFactory, app_id: str, clients: _LruClients,
+    def __init__(self, inner: ConnectorFactory, app_id: str, clients: _Clients,
                  timeout_s: float) -> None:
         self._inner = inner
         self._app_id = app_id
@@ -74,7 +62,7 @@ class CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication)
 
     def __init__(self, configuration: Any, timeout_s: float = 10) -> None:
         super().__init__(configuration)
-        self._clients = _LruClients()
+        self._clients: _Clients = Lru(MAX_CLIENTS)
         self._timeout_s = timeout_s
 
     def _factory(self, inner: ConnectorFactory | None,

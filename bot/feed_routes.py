@@ -14,9 +14,10 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.http_body import read_limited
-from bot.ratelimit import RateLimiter, Verdict
+from bot.ratelimit import Verdict
+from bot.services import BotServices
 from bot.turnlog import new_correlation_id
-from services.feed import FeedAuth, FeedService, FeedUnauthorized
+from services.feed import FeedUnauthorized
 
 logger = logging.getLogger(__name__)
 
@@ -30,16 +31,15 @@ def _json(status: int, body: dict[str, object], cid: str,
                              headers={"Cache-Control": "no-store", **(headers or {})})
 
 
-def feed_routes(service: Callable[[web.Request], FeedService],
-                auth: Callable[[web.Request], FeedAuth],
-                limiter: Callable[[web.Request], RateLimiter]) -> list[web.RouteDef]:
+def feed_routes(services: Callable[[web.Request], BotServices]) -> list[web.RouteDef]:
 
     async def feed(request: web.Request) -> web.Response:
         cid = new_correlation_id()
+        bot_services = services(request)
         body = await read_limited(request, MAX_FEED_BODY)
         if body is None:
             return _json(413, {"error": f"body larger than {MAX_FEED_BODY} bytes"}, cid)
-        checker = auth(request)
+        checker = bot_services.feed_auth
         if not checker.enabled:
             logger.warning("feed cid=%s refused: FEED_SECRET / FEED_ALLOWED_APP_IDS unset", cid)
             return _json(401, {"error": "unauthorized"}, cid)
@@ -48,7 +48,7 @@ def feed_routes(service: Callable[[web.Request], FeedService],
         except FeedUnauthorized as exc:
             logger.warning("feed cid=%s unauthorized: %s", cid, exc)
             return _json(401, {"error": "unauthorized"}, cid)
-        if limiter(request).check(caller) is not Verdict.ALLOW:
+        if bot_services.feed_limiter.check(caller) is not Verdict.ALLOW:
             logger.warning("feed cid=%s: %s over its rate", cid, caller)
             return _json(429, {"error": "too many requests"}, cid, {"Retry-After": "10"})
         key = request.headers.get("Idempotency-Key")
@@ -59,7 +59,7 @@ def feed_routes(service: Callable[[web.Request], FeedService],
             doc = json.loads(body)
         except (ValueError, UnicodeDecodeError, RecursionError):
             return _json(400, {"error": "malformed JSON"}, cid)
-        result = await service(request).apply(caller, doc, key=key, cid=cid)
+        result = await bot_services.feed.apply(caller, doc, key=key, cid=cid)
         logger.info("feed cid=%s caller=%s status=%d%s", cid, caller, result.status,
                     " (replayed)" if result.replayed else "")
         headers = {"Idempotent-Replayed": "true"} if result.replayed else None

@@ -11,7 +11,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from bot.services import BotServices
-from cards.notifications import digest_activity, gone_card
+from cards.notifications import card_message, digest_activity, gone_card
 from services.i18n import messages
 from services.notifications.connector import BotCredentials, ConnectorClient
 from services.notifications.outbox import OutboxSender
@@ -65,10 +65,7 @@ class NotificationRunner:
                 continue
             tr = messages(view.language)
             card = gone_card(view, view.deactivated_reason or "?", tr)
-            await self._services.notifications.enqueue_notice(reference, {
-                "type": "message", "attachments": [{
-                    "contentType": "application/vnd.microsoft.card.adaptive",
-                    "content": card}]})
+            await self._services.notifications.enqueue_notice(reference, card_message(card))
 
     async def scheduler(self) -> None:
         """Each day at NOTIFY_AT: one pass (whichever instance gets the lease)."""

@@ -27,14 +27,15 @@ from bot.turnlog import CID, INTENT, OPERATOR
 from cards.notices import not_operator_card, notice_card
 from dialogs.add_operator import AddOperatorDialog
 from dialogs.approvals import post_approval_cards
-from dialogs.common import SCOPE as DIALOG_SCOPE
 from dialogs.common import (
+    CARD_CONTENT_TYPE,
     card_activity,
     reference_of,
     send_proactive,
     turn_date,
     update_proactive,
 )
+from dialogs.common import SCOPE as DIALOG_SCOPE
 from dialogs.send_activation import SendActivationDialog
 from dialogs.sign_in import SIGN_IN, SignInDialog
 from services.i18n import messages
@@ -44,7 +45,6 @@ from services.understanding.text import fold, strip_mentions
 
 logger = logging.getLogger(__name__)
 
-CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 REPLY = "partnerbot.reply"
 FULL_ANSWER = "partnerbot.full_answer"  # `ask`: list answers with every item

@@ -8,10 +8,11 @@ Each instance limits on its own; behind a load balancer the limit is per instanc
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+
+from services.batches import Lru
 
 MAX_SENDERS = 50_000  # buckets kept (least recently seen dropped first)
 
@@ -35,7 +36,7 @@ class RateLimiter:
         self._rate = per_minute / 60.0
         self._burst = float(burst)
         self._clock = clock
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+        self._buckets: Lru[str, _Bucket] = Lru(MAX_SENDERS)
 
     @property
     def enabled(self) -> bool:
@@ -47,11 +48,9 @@ class RateLimiter:
         now = self._clock()
         bucket = self._buckets.get(sender)
         if bucket is None:
-            bucket = self._buckets[sender] = _Bucket(self._burst, now)
-            if len(self._buckets) > MAX_SENDERS:
-                self._buckets.popitem(last=False)
+            bucket = _Bucket(self._burst, now)
+            self._buckets.put(sender, bucket)
         else:
-            self._buckets.move_to_end(sender)
             bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.at) * self._rate)
             bucket.at = now
         if bucket.tokens >= 1:

@@ -97,6 +97,7 @@ class BotServices:
     answers: AnswerCache
     feed: FeedService
     feed_auth: FeedAuth
+    feed_limiter: RateLimiter
     limiter: RateLimiter
 
     @classmethod
@@ -130,4 +131,5 @@ class BotServices:
                              render_digest=digest_activity,
                              render_change=license_change_activity),
             feed_auth=_feed_auth(settings),
+            feed_limiter=RateLimiter(settings.feed_rate, settings.feed_burst),
         )

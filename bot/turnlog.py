@@ -68,8 +68,8 @@ class DedupMiddleware(Middleware):
     ) -> None:
         activity = context.activity
         conversation = activity.conversation.id if activity.conversation else None
-        if activity.type in {"message", "invoke"} and activity.id and conversation \
-                and not await self._ledger.first_time(conversation, activity.id):
+        tracked = bool(activity.type in {"message", "invoke"} and activity.id and conversation)
+        if tracked and not await self._ledger.first_time(conversation, activity.id):
             logger.info("duplicate activity %s ignored (a retry)", activity.id[:64])
             context.turn_state[INTENT] = "duplicate"
             if activity.type == "invoke":  # acknowledged; the card stays as it is
@@ -79,7 +79,7 @@ class DedupMiddleware(Middleware):
         try:
             await logic()
         except Exception:
-            if activity.type in {"message", "invoke"} and activity.id and conversation:
+            if tracked:
                 try:  # Teams re-sends an unanswered activity: let it run then
                     await self._ledger.forget(conversation, activity.id)
                 except Exception as exc:  # noqa: BLE001 - e.g. the database is still down

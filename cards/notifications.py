@@ -74,13 +74,17 @@ def digest_card(digest: Digest, tr: Messages) -> dict[str, Any]:
     return card(body, actions)
 
 
+def card_message(content: dict[str, Any]) -> dict[str, Any]:
+    """The Bot Framework activity (JSON) the outbox posts: one Adaptive Card."""
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "content": content}]}
+
+
 def digest_activity(digest: Digest, language: str) -> dict[str, Any]:
     """The Bot Framework activity the outbox posts."""
     from services.i18n import messages
 
-    content = digest_card(digest, messages(language))
-    return {"type": "message", "attachments": [
-        {"contentType": "application/vnd.microsoft.card.adaptive", "content": content}]}
+    return card_message(digest_card(digest, messages(language)))
 
 
 def license_change_activity(change: LicenseChange, language: str) -> dict[str, Any]:
@@ -88,13 +92,12 @@ def license_change_activity(change: LicenseChange, language: str) -> dict[str, A
     from services.i18n import messages
 
     tr = messages(language)
-    content = card([title(tr("feed.license_change.title")),
-                    paragraph(tr("feed.license_change.body",
-                                 organization=inert(change.organization_name),
-                                 sku=inert(change.sku_name), before=str(change.before),
-                                 after=str(change.after)))])
-    return {"type": "message", "attachments": [
-        {"contentType": "application/vnd.microsoft.card.adaptive", "content": content}]}
+    return card_message(card([title(tr("feed.license_change.title")),
+                              paragraph(tr("feed.license_change.body",
+                                           organization=inert(change.organization_name),
+                                           sku=inert(change.sku_name),
+                                           before=str(change.before),
+                                           after=str(change.after)))]))
 
 
 def subscribed_card(view: SubscriptionView, tr: Messages) -> dict[str, Any]:

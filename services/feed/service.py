@@ -14,10 +14,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.batches import chunks
 from services.db.models import AuditEvent, FeedRequest, Organization, Subscription
 from services.network.importer import ImportResult, NetworkImporter
 from services.network.validate import NetworkValidationError
@@ -26,6 +27,8 @@ from services.notifications.service import Render, RenderChange
 from services.notifications.views import LicenseChange
 
 logger = logging.getLogger(__name__)
+
+KEEP_KEYS = dt.timedelta(days=1)  # how long an Idempotency-Key answers a retry
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,7 @@ class FeedService:
                 result = await self._importer.apply_in(session, doc)
                 response = FeedResponse(200, {"status": "applied", **result.as_dict()})
                 session.add(self._audit(caller, "feed.applied", result.as_dict(), cid))
-                if key:
-                    session.add(FeedRequest(caller=caller, idempotency_key=key,
-                                            status=response.status, response=response.body))
+                await self._remember(session, caller, key, response)
         except IntegrityError:
             # The same Idempotency-Key arrived twice at once: the other request applied
             # the document; answer what it answered.
@@ -101,9 +102,7 @@ class FeedService:
             async with self._sessions() as session, session.begin():
                 session.add(self._audit(caller, "feed.refused",
                                         {"problems": len(exc.problems)}, cid))
-                if key:
-                    session.add(FeedRequest(caller=caller, idempotency_key=key,
-                                            status=response.status, response=response.body))
+                await self._remember(session, caller, key, response)
             return response
         try:
             await self._announce(before, result)
@@ -112,20 +111,30 @@ class FeedService:
         return response
 
     @staticmethod
+    async def _remember(session: AsyncSession, caller: str, key: str | None,
+                        response: FeedResponse) -> None:
+        """Keep the response for retries with the same key, for KEEP_KEYS; older keys go."""
+        if not key:
+            return
+        await session.execute(delete(FeedRequest).where(
+            FeedRequest.created_at < dt.datetime.now(dt.UTC) - KEEP_KEYS))
+        session.add(FeedRequest(caller=caller, idempotency_key=key, status=response.status,
+                                response=response.body))
+
+    @staticmethod
     async def _state(session: AsyncSession, sub_ids: list[str], org_ids: list[str]) -> _State:
         subs: dict[str, tuple[str, str, dt.date, int]] = {}
-        for i in range(0, len(sub_ids), 2000):
+        for part in chunks(sub_ids):
             rows = (await session.execute(select(
                 Subscription.id, Subscription.organization_id, Subscription.sku_code,
                 Subscription.expires_on, Subscription.licenses).where(
-                Subscription.id.in_(sub_ids[i:i + 2000])))).all()
+                Subscription.id.in_(part)))).all()
             subs.update({r.id: (r.organization_id, r.sku_code, r.expires_on, r.licenses)
                          for r in rows})
         onboarding: dict[str, str] = {}
-        for i in range(0, len(org_ids), 2000):
+        for part in chunks(org_ids):
             states = (await session.execute(select(Organization.id, Organization.onboarding)
-                                            .where(Organization.id.in_(org_ids[i:i + 2000])))
-                      ).all()
+                                            .where(Organization.id.in_(part)))).all()
             onboarding.update({r.id: r.onboarding for r in states})
         return _State(subs, onboarding)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.batches import chunks
 from services.db.meta import bump_network_version
 from services.db.models import (
     ActivationLink,
@@ -30,8 +30,6 @@ from services.network.validate import (
     Problem,
     validate_document,
 )
-
-CHUNK = 2000
 
 
 @dataclass
@@ -77,9 +75,6 @@ class ImportResult:
         return "; ".join(parts)
 
 
-def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
-    for i in range(0, len(rows), CHUNK):
-        yield rows[i : i + CHUNK]
 
 
 class NetworkImporter:
@@ -90,10 +85,7 @@ class NetworkImporter:
 
     async def import_document(self, doc: Any) -> ImportResult:
         async with self._sessions() as session, session.begin():
-            known = await self._known(session)
-            network = validate_document(doc, known)
-            await _check_removals(session, network)
-            return await self._apply(session, network)
+            return await self.apply_in(session, doc)
 
     async def apply_in(self, session: AsyncSession, doc: Any) -> ImportResult:
         """Validate and apply DOC in the caller's transaction (the feed adds its own
@@ -149,26 +141,25 @@ async def _check_removals(session: AsyncSession, net: NetworkDocument) -> None:
     """An organization is removed only once nothing hangs on it: no child organization,
     licence subscription, operator or notification subscription (other than those the
     same document removes). Refused whole, before anything is written."""
-    gone = set(net.removed_organizations)
+    gone = net.removed_organizations
     if not gone:
         return
     problems: list[Problem] = []
-    kept_subs = set(net.removed_subscriptions)
+    leaving = set(gone) | set(net.removed_subscriptions)  # what the document removes too
     checks = [
-        ("children", select(Organization.parent_id, Organization.id).where(
-            Organization.parent_id.in_(gone), Organization.id.not_in(gone))),
-        ("licence subscriptions", select(Subscription.organization_id, Subscription.id).where(
-            Subscription.organization_id.in_(gone), Subscription.id.not_in(kept_subs))),
-        ("operators", select(Operator.organization_id, Operator.email).where(
-            Operator.organization_id.in_(gone))),
-        ("notification subscriptions", select(ChannelSubscription.organization_id,
-                                              ChannelSubscription.conversation_id).where(
-            ChannelSubscription.organization_id.in_(gone))),
+        ("children", Organization.parent_id, Organization.id),
+        ("licence subscriptions", Subscription.organization_id, Subscription.id),
+        ("operators", Operator.organization_id, Operator.email),
+        ("notification subscriptions", ChannelSubscription.organization_id,
+         ChannelSubscription.conversation_id),
     ]
-    for what, stmt in checks:
+    for what, owner_col, item_col in checks:
         found: dict[str, list[str]] = {}
-        for owner, item in (await session.execute(stmt)).all():
-            found.setdefault(str(owner), []).append(str(item))
+        for part in chunks(gone):
+            for owner, item in (await session.execute(
+                    select(owner_col, item_col).where(owner_col.in_(part)))).all():
+                if item not in leaving:
+                    found.setdefault(str(owner), []).append(str(item))
         for owner, items in sorted(found.items()):
             shown = ", ".join(sorted(items)[:5]) + (" ..." if len(items) > 5 else "")
             problems.append(Problem("organizations", owner, "removed",
@@ -179,27 +170,26 @@ async def _check_removals(session: AsyncSession, net: NetworkDocument) -> None:
 
 async def _remove(session: AsyncSession, net: NetworkDocument, result: ImportResult) -> None:
     """Apply the document's removals; what is already gone counts as unchanged."""
-    for i in range(0, len(net.removed_subscriptions), CHUNK):
-        part = net.removed_subscriptions[i:i + CHUNK]
-        done = await session.execute(delete(Subscription).where(Subscription.id.in_(part)))
-        result.subscriptions.removed += done.rowcount  # type: ignore[attr-defined]
-        result.subscriptions.unchanged += len(part) - done.rowcount  # type: ignore[attr-defined]
-    for i in range(0, len(net.removed_operators), CHUNK):
-        part = net.removed_operators[i:i + CHUNK]
-        done = await session.execute(update(Operator).where(
-            Operator.email.in_(part), Operator.status != OperatorStatus.REMOVED).values(
-            status=OperatorStatus.REMOVED))
-        result.operators.removed += done.rowcount  # type: ignore[attr-defined]
-        result.operators.unchanged += len(part) - done.rowcount  # type: ignore[attr-defined]
+
+    async def remove(counts: Counts, ids: list[str], statement: Any) -> None:
+        for part in chunks(ids):
+            done: int = (await session.execute(statement(part))).rowcount  # type: ignore[attr-defined]
+            counts.removed += done
+            counts.unchanged += len(part) - done
+
+    await remove(result.subscriptions, net.removed_subscriptions,
+                 lambda part: delete(Subscription).where(Subscription.id.in_(part)))
+    await remove(result.operators, net.removed_operators, lambda part: update(Operator).where(
+        Operator.email.in_(part), Operator.status != OperatorStatus.REMOVED).values(
+        status=OperatorStatus.REMOVED))
     gone = net.removed_organizations
-    if gone:
+    for part in chunks(gone):
         await session.execute(delete(ActivationLink).where(
-            ActivationLink.organization_id.in_(gone)))
+            ActivationLink.organization_id.in_(part)))
         await session.execute(delete(OrgClosure).where(
-            (OrgClosure.descendant_id.in_(gone)) | (OrgClosure.ancestor_id.in_(gone))))
-        done = await session.execute(delete(Organization).where(Organization.id.in_(gone)))
-        result.organizations.removed += done.rowcount  # type: ignore[attr-defined]
-        result.organizations.unchanged += len(gone) - done.rowcount  # type: ignore[attr-defined]
+            OrgClosure.descendant_id.in_(part) | OrgClosure.ancestor_id.in_(part)))
+    await remove(result.organizations, gone,
+                 lambda part: delete(Organization).where(Organization.id.in_(part)))
 
 
 async def _upsert(
@@ -212,8 +202,7 @@ async def _upsert(
     key_col = getattr(model, key)
     existing: dict[Any, tuple[Any, ...]] = {}
     keys = [r[key] for r in rows]
-    for i in range(0, len(keys), CHUNK):
-        part = keys[i : i + CHUNK]
+    for part in chunks(keys):
         stmt = select(key_col, *[getattr(model, f) for f in fields]).where(key_col.in_(part))
         for row in (await session.execute(stmt)).all():
             existing[row[0]] = tuple(row[1:])
@@ -229,7 +218,7 @@ async def _upsert(
             changed.append((r[key], diff))
         else:
             counts.unchanged += 1
-    for part in _chunks(new):
+    for part in chunks(new):
         await session.execute(insert(model), part)
     counts.created += len(new)
     # One UPDATE statement per set of changed fields, run for all its rows at once
@@ -242,7 +231,7 @@ async def _upsert(
     for names, params in groups.items():
         change = update(table).where(table.c[key] == bindparam("_key")).values(
             {name: bindparam(f"_new_{name}") for name in names})
-        for part in _chunks(params):
+        for part in chunks(params):
             await session.execute(change, part)
     counts.updated += len(changed)
 
@@ -266,9 +255,8 @@ async def rebuild_closure(session: AsyncSession, changed: set[str]) -> None:
         affected.add(oid)
         stack.extend(children.get(oid, []))
     ids = sorted(affected)
-    for i in range(0, len(ids), CHUNK):
-        await session.execute(delete(OrgClosure).where(
-            OrgClosure.descendant_id.in_(ids[i : i + CHUNK])))
+    for part in chunks(ids):
+        await session.execute(delete(OrgClosure).where(OrgClosure.descendant_id.in_(part)))
     closure: list[dict[str, Any]] = []
     for oid in ids:
         cur: str | None = oid
@@ -279,8 +267,8 @@ async def rebuild_closure(session: AsyncSession, changed: set[str]) -> None:
                             "descendant_kind": kinds[oid]})
             cur = parents.get(cur)
             depth += 1
-    for part in _chunks(closure):
-        await session.execute(insert(OrgClosure), part)
+    for batch in chunks(closure):
+        await session.execute(insert(OrgClosure), batch)
 
 
 class NetworkExporter:

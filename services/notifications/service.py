@@ -13,11 +13,13 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.batches import CHUNK
 from services.db.models import (
     AuditEvent,
     ChannelSubscription,
@@ -288,11 +290,7 @@ class NotificationService:
                     card_key = (org.id, digest.items, max(leads), sub.language)
                     if card_key not in rendered:
                         rendered[card_key] = render(digest, sub.language)
-                    message = OutboxMessage(
-                        channel_subscription_id=sub.id, conversation_id=sub.conversation_id,
-                        tenant_id=sub.tenant_id, reference=sub.conversation_reference,
-                        activity=rendered[card_key], kind="digest",
-                        status="pending", next_attempt_at=self._clock())
+                    message = self._message_to(sub, rendered[card_key], "digest")
                     session.add(message)
                     await session.flush()
                     session.add_all([NotificationSent(
@@ -321,10 +319,10 @@ class NotificationService:
             OutboxMessage.status == "pending", OutboxMessage.kind == "digest")
         async with self._sessions() as session, session.begin():
             affected: set[int] = set()
-            for i in range(0, max(len(licence_ids), len(org_ids)), 2000):
-                by_licence = NotificationSent.subscription_id.in_(licence_ids[i:i + 2000])
+            for i in range(0, max(len(licence_ids), len(org_ids)), CHUNK):
+                by_licence = NotificationSent.subscription_id.in_(licence_ids[i:i + CHUNK])
                 by_org = NotificationSent.subscription_id.in_(select(Subscription.id).where(
-                    Subscription.organization_id.in_(org_ids[i:i + 2000])))
+                    Subscription.organization_id.in_(org_ids[i:i + CHUNK])))
                 affected.update(int(oid) for oid in (await session.execute(
                     select(NotificationSent.outbox_id).where(
                         NotificationSent.outbox_id.in_(pending), by_licence | by_org))
@@ -346,7 +344,7 @@ class NotificationService:
             return
         scope = subscription_scope(sub, org)
         current = {i.subscription_id: i for i in await self._expiring(
-            session, scope, today, max(max(e.lead_days for e in entries), 0))}
+            session, scope, today, max(e.lead_days for e in entries))}
         items, dropped = [], []
         for entry in entries:
             item = current.get(entry.subscription_id)
@@ -377,24 +375,29 @@ class NotificationService:
                 Organization.id.in_({c.organization_id for c in changes})))).all())
             skus = dict((await session.execute(select(Sku.code, Sku.name).where(
                 Sku.code.in_({c.sku_code for c in changes})))).all())
+            followers: dict[str, list[ChannelSubscription]] = defaultdict(list)
+            for sub, org_id in (await session.execute(
+                    select(ChannelSubscription, OrgClosure.descendant_id).join(
+                        OrgClosure, OrgClosure.ancestor_id == ChannelSubscription.organization_id)
+                    .where(OrgClosure.descendant_id.in_(names), OrgClosure.depth > 0,
+                           ChannelSubscription.active.is_(True)))).all():
+                followers[org_id].append(sub)
             for change in changes:
-                named = LicenseChange(**{**change.__dict__,
-                                         "organization_name": names.get(change.organization_id,
-                                                                        change.organization_id),
-                                         "sku_name": skus.get(change.sku_code, change.sku_code)})
-                followers = (await session.execute(select(ChannelSubscription).join(
-                    OrgClosure, OrgClosure.ancestor_id == ChannelSubscription.organization_id)
-                    .where(OrgClosure.descendant_id == change.organization_id,
-                           OrgClosure.depth > 0, ChannelSubscription.active.is_(True)))
-                ).scalars().all()
-                for sub in followers:
-                    session.add(OutboxMessage(
-                        channel_subscription_id=sub.id, conversation_id=sub.conversation_id,
-                        tenant_id=sub.tenant_id, reference=sub.conversation_reference,
-                        activity=render(named, sub.language), kind="notice",
-                        status="pending", next_attempt_at=self._clock()))
+                named = replace(change, sku_name=skus.get(change.sku_code, change.sku_code),
+                                organization_name=names.get(change.organization_id,
+                                                            change.organization_id))
+                for sub in followers[change.organization_id]:
+                    session.add(self._message_to(sub, render(named, sub.language), "notice"))
                     queued += 1
         return queued
+
+    def _message_to(self, sub: ChannelSubscription, activity: dict[str, Any],
+                    kind: str) -> OutboxMessage:
+        """A message for SUB's conversation, to be sent by the outbox now."""
+        return OutboxMessage(
+            channel_subscription_id=sub.id, conversation_id=sub.conversation_id,
+            tenant_id=sub.tenant_id, reference=sub.conversation_reference, activity=activity,
+            kind=kind, status="pending", next_attempt_at=self._clock())
 
     async def _already_sent(self, session: AsyncSession, sub_ids: list[int],
                             today: dt.date) -> set[tuple[int, str, int, dt.date]]:

@@ -8,12 +8,12 @@ scope in SQL, so only a name the operator may see can ever match."""
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from services.batches import Lru
 from services.understanding.text import fold
 
 MIN_SCORE = 80.0
@@ -45,8 +45,8 @@ class NameIndex:
     vocabulary: list[str] = field(default_factory=list)
     # (question tokens, anchors, limit) -> matches: the index never changes (a new network
     # version builds a new one), so a question asked again is not scored again.
-    _memo: OrderedDict[tuple[tuple[str, ...], tuple[int, ...], int], tuple[NameMatch, ...]] = \
-        field(default_factory=OrderedDict, repr=False)
+    _memo: Lru[tuple[tuple[str, ...], tuple[int, ...], int], tuple[NameMatch, ...]] = \
+        field(default_factory=lambda: Lru(MEMO_SIZE), repr=False)
 
     @classmethod
     def build(cls, items: Sequence[Named]) -> NameIndex:
@@ -91,11 +91,7 @@ class NameIndex:
         found = self._memo.get(key)
         if found is None:
             found = tuple(self._match(query, anchors, limit))
-            self._memo[key] = found
-            if len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
-        else:
-            self._memo.move_to_end(key)
+            self._memo.put(key, found)
         return list(found)
 
     def _match(self, query: Sequence[str], anchors: Sequence[int],

@@ -19,7 +19,7 @@ from bot.app import SERVICES, create_app
 from bot.settings import load_settings
 from cards.notifications import digest_activity
 from services.db.engine import Database
-from services.db.models import AuditEvent, OutboxMessage
+from services.db.models import AuditEvent, FeedRequest, OutboxMessage
 from services.feed import signature
 from tests.security.support import ALICE, snapshot
 from tests.support import activities as A
@@ -251,3 +251,15 @@ async def test_a_renewal_rebuilds_the_pending_digest_and_big_changes_are_told(
     notices = [m for m in messages if m[0] == "notice"]
     assert len(notices) == 1 and "Licence change" in notices[0][2]
     assert f"from {expiring[0]['licenses']} to {bigger['licenses']}" in notices[0][2]
+
+
+async def test_idempotency_keys_are_kept_a_day(client: Any, demo_db: Database) -> None:
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    async with demo_db.sessions() as session, session.begin():
+        session.add(FeedRequest(caller="hmac", idempotency_key="last-week", status=200,
+                                response={"status": "applied"}, created_at=old))
+    status, _ = await push(client, NEW_CUSTOMER, **{"Idempotency-Key": "today"})
+    assert status == 200
+    async with demo_db.sessions() as session:
+        keys = set((await session.execute(select(FeedRequest.idempotency_key))).scalars())
+    assert keys == {"today"}

@@ -14,18 +14,11 @@ from bot.settings import load_settings
 from services.db.engine import Database
 from tests.security.support import BRUNO, CLAIRE
 from tests.support import activities as A
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import ManualClock
 
 
 def test_the_bucket_refills_and_tells_once_per_burst() -> None:
-    clock = Clock()
+    clock = ManualClock()
     limiter = RateLimiter(per_minute=60, burst=3, clock=clock)
     assert [limiter.check("a") for _ in range(5)] == [
         Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW, Verdict.TELL, Verdict.DROP]

@@ -12,6 +12,7 @@ from bot.notify import next_run
 from services.notifications import NotificationError, clean_leads, due_lead
 from services.notifications.outbox import Backoff
 from services.notifications.ratelimit import SlidingLimiter, TeamsLimits
+from tests.support.clock import ManualClock
 
 
 @pytest.mark.parametrize(("days_left", "lead"), [(31, None), (30, 30), (25, 30), (8, 30),
@@ -34,16 +35,8 @@ def test_lead_days_read_from_text() -> None:
     assert lead_days_in("notify this channel") is None
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_conversation_limits_7_per_second_and_60_per_30_seconds() -> None:
-    clock = Clock()
+    clock = ManualClock()
     limits = TeamsLimits(max_rps=1000, clock=clock)
     stamps: list[float] = []
     while clock.now < 1090.0:  # send as fast as allowed for 90 seconds
@@ -60,7 +53,7 @@ def test_conversation_limits_7_per_second_and_60_per_30_seconds() -> None:
 
 
 def test_tenant_limit() -> None:
-    clock = Clock()
+    clock = ManualClock()
     limiter = SlidingLimiter(((50, 1.0),), clock)
     for _ in range(50):
         assert limiter.wait("tenant") == 0
