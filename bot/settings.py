@@ -76,6 +76,24 @@ class Settings(BaseSettings):
     feed_alert_pct: float = Field(default=25, alias="FEED_ALERT_PCT", ge=0, le=100_000)
     feed_rate: float = Field(default=60, alias="FEED_RATE", ge=0, le=100_000)  # per minute
     feed_burst: int = Field(default=10, alias="FEED_BURST", ge=1, le=10_000)
+    # Entra app-only tokens for the feed: only from these tenants (comma-separated; empty:
+    # no token is accepted), and only with this app role in `roles`.
+    feed_allowed_tenants: str = Field(default="", alias="FEED_ALLOWED_TENANTS")
+    feed_app_role: str = Field(default="Feed.ReadWrite", alias="FEED_APP_ROLE")
+    # Whether the feed may change operators and roles (default: it may not; a billing
+    # system must not be able to make anyone an admin).
+    feed_manages_operators: bool = Field(default=False, alias="FEED_MANAGES_OPERATORS")
+    # Teams tenants whose users may use the bot at all (comma-separated; empty: any tenant
+    # that is an operator's organization's tenant).
+    allowed_tenants: str = Field(default="", alias="ALLOWED_TENANTS")
+    # Longest question answered, in characters; a longer one gets a polite reply.
+    max_question_chars: int = Field(default=500, alias="MAX_QUESTION_CHARS", ge=20,
+                                    le=10_000)
+    # Seconds any outbound call (login, Graph, Bot Connector token, mail API) may take.
+    outbound_timeout: float = Field(default=10, alias="OUTBOUND_TIMEOUT", gt=0, le=120)
+    # Days kept of rows that grow with traffic (sent outbox messages, SSO token-exchange
+    # state, refused-action audit rows past the per-actor limit).
+    retention_days: int = Field(default=30, alias="RETENTION_DAYS", ge=1, le=3650)
     port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
     host: str = Field(default="", alias="HOST")
     public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
@@ -215,9 +233,16 @@ class Settings(BaseSettings):
         return not self.bot_id
 
     @property
+    def allowed_tenant_ids(self) -> frozenset[str]:
+        return _id_set(self.allowed_tenants)
+
+    @property
+    def feed_tenant_ids(self) -> frozenset[str]:
+        return _id_set(self.feed_allowed_tenants)
+
+    @property
     def feed_app_ids(self) -> frozenset[str]:
-        return frozenset(a.strip().lower() for a in self.feed_allowed_app_ids.split(",")
-                         if a.strip())
+        return _id_set(self.feed_allowed_app_ids)
 
     def engine_options(self) -> dict[str, Any]:
         """Connection pool settings for DATABASE_URL (PostgreSQL; SQLite needs none)."""
@@ -239,6 +264,11 @@ class Settings(BaseSettings):
         if self.host:
             return self.host
         return "127.0.0.1" if self.local_mode else "0.0.0.0"  # noqa: S104
+
+
+def _id_set(value: str) -> frozenset[str]:
+    """Lower-cased ids of a comma-separated setting."""
+    return frozenset(a.strip().lower() for a in value.split(",") if a.strip())
 
 
 def load_settings(**overrides: Any) -> Settings:
