@@ -1,10 +1,13 @@
 """Teams SSO identity: from a Microsoft Entra access token to an active operator.
 
 The token (from the bot's OAuth connection, audience the bot's own API) is validated
-against Entra's published keys; its `oid`, `tid` and `preferred_username` then name the
-operator. The first sign-in of an operator added by e-mail binds its object id; a
-different object id for the same e-mail later is refused. Tokens are never stored or
-logged; a signed-in operator is remembered in memory for a short time."""
+against Entra's published keys; its immutable `oid` and `tid` then name the operator.
+Only the first sign-in of an operator added by e-mail uses the (mutable)
+`preferred_username`, and only when the token's tenant is the operator's organization's
+tenant (an organization without a tenant cannot bind: fail closed); it binds the object
+id and tenant for good. A token with the same e-mail but another object id later is
+refused and audited. Tokens are never stored or logged; a signed-in operator is
+remembered in memory for a short time."""
 
 from __future__ import annotations
 
@@ -36,8 +39,11 @@ class SignInRefused(Exception):  # noqa: N818 - a domain outcome
     """A valid token that does not make its holder an active operator. `reason`:
     not_operator, pending, removed, oid_mismatch, tenant_mismatch, bound_elsewhere."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, operator: Operator | None = None) -> None:
         self.reason = reason
+        # The operator the token named, when known: the refusal is audited against it.
+        self.operator_email = operator.email if operator is not None else None
+        self.organization_id = operator.organization_id if operator is not None else None
         super().__init__(reason)
 
 
@@ -152,8 +158,13 @@ class IdentityService:
             raise SignInRefused("oid_mismatch")
         if activity_tenant and claims.tid != activity_tenant.lower():
             raise SignInRefused("tenant_mismatch")
-        async with self._sessions() as session, session.begin():
-            operator_id = await self._bind(session, claims)
+        try:
+            async with self._sessions() as session, session.begin():
+                operator_id = await self._bind(session, claims)
+        except SignInRefused as refused:
+            if refused.operator_email is not None:
+                await self._audit_refusal(refused, claims)
+            raise
         scope = await self._scopes.for_operator_id(operator_id)
         if scope is None:
             raise SignInRefused("not_operator")
@@ -164,26 +175,49 @@ class IdentityService:
         return scope
 
     async def _bind(self, session: AsyncSession, claims: SsoClaims) -> int:
+        """The operator of CLAIMS: bound by object id and tenant, or bound now by e-mail
+        when the token comes from the operator's organization's tenant."""
         op = (await session.execute(select(Operator).where(
             Operator.aad_object_id == claims.oid))).scalar_one_or_none()
+        binding = op is None
         if op is None:
             op = (await session.execute(select(Operator).where(
                 Operator.email == claims.username))).scalar_one_or_none()
-        if op is None:
-            raise SignInRefused("not_operator")
-        if op.aad_object_id and op.aad_object_id.lower() != claims.oid:
-            logger.warning("sign-in refused: operator %s is bound to another object id", op.id)
-            raise SignInRefused("bound_elsewhere")
+            if op is None:
+                raise SignInRefused("not_operator")
+            if op.aad_object_id:  # the e-mail is someone else's (a renamed or reused UPN)
+                logger.warning("sign-in refused: operator %s is bound to another object id",
+                               op.id)
+                raise SignInRefused("bound_elsewhere", operator=op)
         if op.status != OperatorStatus.ACTIVE:
             raise SignInRefused(op.status)
         org = await session.get(Organization, op.organization_id)
-        if org is None or (org.tenant_id and org.tenant_id.lower() != claims.tid):
+        org_tenant = (org.tenant_id or "").lower() if org is not None else ""
+        own_tenant = (op.tenant_id or "").lower()
+        # Fail closed: a tenant must be known (the organization's, for a first binding),
+        # and every tenant known (the organization's, the operator's) is the token's.
+        tenants = {t for t in (org_tenant, own_tenant) if t}
+        if (binding and not org_tenant) or tenants != {claims.tid}:
             logger.warning("sign-in refused: operator %s signed in from another tenant", op.id)
-            raise SignInRefused("tenant_mismatch")
-        if not op.aad_object_id:
+            raise SignInRefused("tenant_mismatch", operator=op)
+        if binding:
             op.aad_object_id, op.tenant_id = claims.oid, claims.tid
             session.add(AuditEvent(actor=op.email, action="operator.bound", target=op.email,
                                    organization_id=op.organization_id,
                                    after={"aad_object_id": claims.oid, "tenant_id": claims.tid}))
+        elif not op.tenant_id:
+            op.tenant_id = claims.tid
         op.last_seen_at = dt.datetime.now(dt.UTC)
         return op.id
+
+    async def _audit_refusal(self, refused: SignInRefused, claims: SsoClaims) -> None:
+        """Record a refused sign-in of a known operator in its own transaction (the
+        sign-in's was rolled back): the ids the token carried, never the token."""
+        try:
+            async with self._sessions() as session, session.begin():
+                session.add(AuditEvent(
+                    actor=claims.username[:320], action="operator.sign_in_refused",
+                    target=refused.operator_email, organization_id=refused.organization_id,
+                    after={"reason": refused.reason, "oid": claims.oid, "tid": claims.tid}))
+        except Exception:  # noqa: BLE001 - the refusal stands even if it cannot be recorded
+            logger.exception("could not audit a refused sign-in")
