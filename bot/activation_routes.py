@@ -3,7 +3,9 @@ GET /activate/callback (Microsoft's admin consent redirect).
 
 Links are opened by people and by mail scanners: the landing page only shows where to
 consent and never uses the link. Every unusable token gets one and the same page and
-status. The callback trusts nothing but a state signed for the link."""
+status. The callback trusts nothing but a state signed for the link, and onboards only
+with Microsoft's proof of the consent (services.activation.proof); a consent from another
+tenant than the customer's domain waits for the sender's confirmation in Teams."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from bot.pages import (
     done_page,
     invalid_page,
     landing_page,
+    pending_page,
     tenant_in_use_page,
+    unproven_page,
     unverified_page,
 )
 from bot.turnlog import new_correlation_id
@@ -91,9 +95,15 @@ def activation_routes(service: Callable[[web.Request], ActivationService],
                 return _html(invalid_page(tr), 404)
             if exc.code == "tenant_in_use":
                 return _html(tenant_in_use_page(tr), 409)
+            if exc.code == "consent_unproven":
+                return _html(unproven_page(tr, exc.detail), 403)
             return _html(unverified_page(tr), 400)
-        logger.info("activation callback cid=%s: %s onboarded", cid, done.organization_id)
         await notify(request)(done)
+        if done.pending:
+            logger.info("activation callback cid=%s: %s awaits the sender's confirmation",
+                        cid, done.organization_id)
+            return _html(pending_page(tr, done.organization_name), 202)
+        logger.info("activation callback cid=%s: %s onboarded", cid, done.organization_id)
         return _html(done_page(tr, done.organization_name))
 
     return [web.get("/activate/callback", callback),

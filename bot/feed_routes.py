@@ -1,9 +1,12 @@
 """POST /api/feed: the system of record pushes `partner-network/1` changes.
 
-Authenticated (an Entra app-only token from an allowed app, or an HMAC signature), at
-most 10 MB, rate limited per caller, idempotent with an `Idempotency-Key`. The answer is
-JSON: the counts (200) or every wrong record and field (422); 401, 413, 429 and 400
-otherwise. The details of a refusal go to the log with the correlation id."""
+Authenticated (an Entra app-only token from an allowed app and tenant with the feed's
+app role, or an HMAC signature used once) before the body is read, or, signed, once the
+headers are in order; at most 10 MB, rate limited per caller, idempotent with an
+`Idempotency-Key`. The answer is JSON: the counts (200) or every wrong record and field
+(422); 401, 403 (a valid token without the feed's rights; operators without
+FEED_MANAGES_OPERATORS), 413, 429 and 400 otherwise. The details of a refusal go to the
+log with the correlation id; a refused authenticated caller is audited (`feed.refused`)."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from bot.http_body import read_limited
 from bot.ratelimit import Verdict
 from bot.services import BotServices
 from bot.turnlog import new_correlation_id
-from services.feed import FeedUnauthorized
+from services.feed import FeedForbidden, FeedUnauthorized
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +39,24 @@ def feed_routes(services: Callable[[web.Request], BotServices]) -> list[web.Rout
     async def feed(request: web.Request) -> web.Response:
         cid = new_correlation_id()
         bot_services = services(request)
-        body = await read_limited(request, MAX_FEED_BODY)
-        if body is None:
-            return _json(413, {"error": f"body larger than {MAX_FEED_BODY} bytes"}, cid)
         checker = bot_services.feed_auth
         if not checker.enabled:
             logger.warning("feed cid=%s refused: FEED_SECRET / FEED_ALLOWED_APP_IDS unset", cid)
             return _json(401, {"error": "unauthorized"}, cid)
         try:
-            caller = await checker.caller(request.headers, body)
+            # the headers first: a token is authenticated, a signature's form and window
+            # checked, before a byte of the body is read
+            credentials = await checker.precheck(request.headers)
+            body = await read_limited(request, MAX_FEED_BODY)
+            if body is None:
+                return _json(413, {"error": f"body larger than {MAX_FEED_BODY} bytes"}, cid)
+            caller = await checker.verify(credentials, body)
+        except FeedForbidden as exc:
+            logger.warning("feed cid=%s forbidden: %s: %s", cid, exc.caller, exc)
+            if bot_services.feed_limiter.check(exc.caller) is not Verdict.ALLOW:
+                return _json(429, {"error": "too many requests"}, cid, {"Retry-After": "10"})
+            await bot_services.feed.refused(exc.caller, {"forbidden": str(exc)}, cid)
+            return _json(403, {"error": "forbidden"}, cid)
         except FeedUnauthorized as exc:
             logger.warning("feed cid=%s unauthorized: %s", cid, exc)
             return _json(401, {"error": "unauthorized"}, cid)

@@ -40,7 +40,8 @@ class NotificationRunner:
         self.holder = uuid.uuid4().hex[:16]
         self.connector = ConnectorClient(BotCredentials(
             settings.bot_id, settings.bot_password, settings.bot_tenant_id,
-            settings.login_base_url), http_client=http_client)
+            settings.login_base_url), http_client=http_client,
+            login_timeout_s=settings.outbound_timeout)
         self.sender = OutboxSender(services.database.sessions, self.connector,
                                    TeamsLimits(settings.notify_max_rps), services.notifications,
                                    on_gone=self._tell_admins, holder=self.holder)

@@ -64,3 +64,16 @@ def consent_error_page(tr: Messages, organization: str, error: str) -> str:
 def tenant_in_use_page(tr: Messages) -> str:
     return _page(tr, tr("page.tenant_in_use.title"),
                  [html.escape(tr("page.tenant_in_use.body"))])
+
+
+def unproven_page(tr: Messages, organization: str) -> str:
+    """Microsoft's callback without Microsoft's proof of the consent: nothing changed."""
+    return _page(tr, tr("page.unproven.title"),
+                 [html.escape(tr("page.unproven.body", organization=organization)),
+                  html.escape(tr("page.unproven.retry"))])
+
+
+def pending_page(tr: Messages, organization: str) -> str:
+    """A proven consent from another tenant than the domain's: the sender must confirm."""
+    return _page(tr, tr("page.pending.title", organization=organization),
+                 [html.escape(tr("page.pending.body", organization=organization))])

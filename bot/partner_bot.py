@@ -17,12 +17,12 @@ from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botframework.connector.auth import UserTokenClient
 
 from bot.context import Reply, Request
-from bot.identity import resolve_operator
-from bot.ratelimit import Verdict
 from bot.routing import handler_for_intent, handler_for_verb, run
 from bot.services import BotServices
-from bot.storage import TurnCachedConversationState
+from bot.storage import TurnCachedDialogState
 from bot.teams_events import TeamsEvents, team_id_of
+from bot.trust_edge import caller_of, refusal_card, refusal_text, roster_member
+from bot.turn.trust import Admission
 from bot.turnlog import CID, INTENT, OPERATOR
 from cards.notices import not_operator_card, notice_card
 from dialogs.add_operator import AddOperatorDialog
@@ -30,6 +30,8 @@ from dialogs.approvals import post_approval_cards
 from dialogs.common import (
     CARD_CONTENT_TYPE,
     card_activity,
+    dialog_card_owner,
+    owner_of,
     reference_of,
     send_proactive,
     turn_date,
@@ -49,6 +51,7 @@ MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 REPLY = "partnerbot.reply"
 FULL_ANSWER = "partnerbot.full_answer"  # `ask`: list answers with every item
 IN_PROCESS = "partnerbot.in_process"  # `ask`: no Teams conversation to remember
+ADMISSION = "partnerbot.admission"  # the trust gate's decision for this turn
 
 
 SIGN_OUT = frozenset({"sign out", "signout", "log out", "logout", "deconnexion",
@@ -62,25 +65,42 @@ class PartnerBot(TeamsEvents):
 
     def __init__(self, services: BotServices, storage: Storage | None = None) -> None:
         self._services = services
-        self._state = TurnCachedConversationState(storage or MemoryStorage())
+        self._state = TurnCachedDialogState(storage or MemoryStorage())
         self._dialog_state = self._state.create_property("dialog_state")
 
-    async def _operator(self, context: TurnContext) -> Scope | None:
-        identity = self._services.identity
-        if identity is not None:
-            sender = context.activity.from_property
-            scope = await identity.current(getattr(sender, "aad_object_id", None))
-        else:
-            scope = await resolve_operator(context, self._services.scopes,
-                                           check_tenant=not self._services.settings.local_mode)
+    async def _admit(self, context: TurnContext, again: bool = False) -> Admission:
+        """The trust gate's decision for this turn (bot/turn/trust.py), made once per turn;
+        AGAIN: once more after signing in (the turn's rate token is already counted)."""
+        cached = context.turn_state.get(ADMISSION)
+        if isinstance(cached, Admission) and not again:
+            return cached
+        activity = context.activity
+        in_process = bool(context.turn_state.get(IN_PROCESS))
+        roster = None if in_process or self._services.identity is not None \
+            else (lambda: roster_member(context))
+        admission = await self._services.gate.admit(caller_of(context, in_process), roster,
+                                                    count=not again)
+        context.turn_state[ADMISSION] = admission
+        scope = admission.scope
         context.turn_state[OPERATOR] = scope.operator_id if scope else "none"
-        conversation = context.activity.conversation
+        conversation = activity.conversation
         if scope is not None and conversation is not None and \
-                conversation.conversation_type == "personal" and \
-                not context.turn_state.get(IN_PROCESS):
+                conversation.conversation_type == "personal" and not in_process:
             await self._services.conversations.remember(scope.operator_id,
                                                         reference_of(context))
-        return scope
+        return admission
+
+    async def _operator(self, context: TurnContext) -> Scope | None:
+        """The operator of this turn; None for a refused activity or a non-operator."""
+        return (await self._admit(context)).scope
+
+    async def _refuse(self, context: TurnContext, admission: Admission) -> None:
+        """No data for a refused activity; said once (a burst of refusals stays quiet)."""
+        assert admission.refusal is not None
+        context.turn_state[INTENT] = f"refused:{admission.refusal.value}"
+        if admission.tell:
+            await context.send_activity(card_activity(refusal_card(
+                messages(context.activity.locale), admission.refusal)))
 
     async def answer(self, context: TurnContext, text: str,
                      scope: Scope | None = None) -> Reply:
@@ -135,6 +155,10 @@ class PartnerBot(TeamsEvents):
     async def _continue_dialog(self, context: TurnContext, scope: Scope) -> bool:
         """A dialog in progress (e.g. adding an operator) takes the message first."""
         context.turn_state[DIALOG_SCOPE] = scope
+        owner = dialog_card_owner(context.activity.value)
+        if owner and owner != owner_of(context.activity):
+            await self._not_your_dialog(context)  # another person's card: not continued
+            return True
         dc = await self._dialogs(context).create_context(context)
         if dc.active_dialog is None:
             return False
@@ -148,32 +172,41 @@ class PartnerBot(TeamsEvents):
         return True
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
-        if not turn_context.turn_state.get(IN_PROCESS) and not await self._within_rate(
-                turn_context):
+        admission = await self._admit(turn_context)
+        if not admission.admitted:
+            await self._refuse(turn_context, admission)
             return
         text = strip_mentions(turn_context.activity.text or "")
+        if len(text) > self._services.settings.max_question_chars:
+            await self._too_long(turn_context)
+            return
         if self._services.identity is not None and fold(text) in SIGN_OUT:
             await self._sign_out(turn_context)
             return
-        scope = await self._operator(turn_context)
+        scope = admission.scope
         if scope is None and self._services.identity is not None:
             await self._sign_in(turn_context, text)
             return
         if scope is not None and await self._continue_dialog(turn_context, scope):
             return
+        if scope is not None and dialog_card_owner(turn_context.activity.value) is not None:
+            await self._not_your_dialog(turn_context)
+            return
         await self._reply(turn_context, text, scope)
 
-    async def _within_rate(self, context: TurnContext) -> bool:
-        """A burst beyond the operator's rate: told once, the rest dropped unprocessed."""
-        verdict = self._services.limiter.check(_sender(context))
-        if verdict is Verdict.ALLOW:
-            return True
-        context.turn_state[INTENT] = f"rate_limited:{verdict.value}"
-        if verdict is Verdict.TELL:
-            logger.warning("question rate exceeded; the rest of the burst is dropped")
-            tr = messages(context.activity.locale)
-            await context.send_activity(card_activity(notice_card(tr("limit.questions"))))
-        return False
+    async def _too_long(self, context: TurnContext) -> None:
+        context.turn_state[INTENT] = "too_long"
+        tr = messages(context.activity.locale)
+        limit = self._services.settings.max_question_chars
+        await context.send_activity(card_activity(notice_card(
+            tr("limit.too_long", limit=limit))))
+
+    async def _not_your_dialog(self, context: TurnContext) -> None:
+        """A dialog card (Apply, Send…) clicked by someone with no such dialog in
+        progress: another person's, or one that ended. Nothing changes."""
+        context.turn_state[INTENT] = "dialog:not_owner"
+        tr = messages(context.activity.locale)
+        await context.send_activity(card_activity(notice_card(tr("dialog.not_owner"))))
 
     def _dialogs(self, context: TurnContext) -> DialogSet:
         tr = messages(context.activity.locale)
@@ -224,7 +257,7 @@ class PartnerBot(TeamsEvents):
             result = await dc.begin_dialog(SIGN_IN, {"text": text})
         await self._state.save_changes(context)
         if result.status == DialogTurnStatus.Complete and isinstance(result.result, dict):
-            scope = await self._operator(context)
+            scope = (await self._admit(context, again=True)).scope
             pending = result.result.get("text") or "help"
             if scope is not None:
                 await self._reply(context, pending, scope)
@@ -255,6 +288,13 @@ class PartnerBot(TeamsEvents):
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         name = turn_context.activity.name
+        admission = await self._admit(turn_context)
+        if not admission.admitted:  # said in the invoke's answer, not in the chat
+            turn_context.turn_state[INTENT] = f"refused:{admission.refusal}"
+            if name == "adaptiveCard/action":
+                text = refusal_text(messages(turn_context.activity.locale), admission.refusal)
+                return _message_response(text)
+            return InvokeResponse(status=int(HTTPStatus.FORBIDDEN))
         if name == "adaptiveCard/action":
             return await self._card_action(turn_context)
         if name == "signin/failure":

@@ -1,5 +1,6 @@
 """Messages the bot sends outside a turn: telling an activation link's sender that the
-customer completed (or could not complete) onboarding."""
+customer completed (or could not complete) onboarding, or that a consent from another
+tenant than the customer's domain waits for their confirmation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 from botbuilder.core import BotAdapter
 
 from cards.activation import completed_card, consent_failed_card
+from cards.activation_pending import pending_card
 from dialogs.common import card_activity, post_to
 from services.activation import Completion
 from services.conversations import ConversationBook
@@ -29,9 +31,13 @@ class SenderNotifier:
 
     async def __call__(self, outcome: Completion) -> None:
         tr = messages(outcome.language)
-        card = completed_card(tr, outcome.organization_name, outcome.organization_id) \
-            if outcome.error is None else consent_failed_card(
-            tr, outcome.organization_name, outcome.organization_id, outcome.error)
+        if outcome.error is not None:
+            card = consent_failed_card(tr, outcome.organization_name, outcome.organization_id,
+                                       outcome.error)
+        elif outcome.pending:
+            card = pending_card(tr, outcome)
+        else:
+            card = completed_card(tr, outcome.organization_name, outcome.organization_id)
         personal = (await self._conversations.personal([outcome.sender_id])).get(
             outcome.sender_id)
         places = [ref for ref in (outcome.sender_conversation, personal) if ref]

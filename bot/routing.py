@@ -52,6 +52,8 @@ VERB_HANDLERS: dict[str, Handler] = {
     verbs.CONFIRM_REMOVE: operators.handle_confirm_remove,
     verbs.CONFIRM_ROLE: operators.handle_confirm_role,
     verbs.SEND_ACTIVATION: activation.handle_send_activation_button,
+    verbs.CONFIRM_ACTIVATION: activation.handle_confirm_activation,
+    verbs.CANCEL_ACTIVATION: activation.handle_cancel_activation,
     verbs.NOTIFY_SUBSCRIBE: notifications.handle_subscribe_button,
 }
 

@@ -8,7 +8,8 @@ from typing import Any
 from bot.answer_cache import AnswerCache
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
-from cards.notifications import digest_activity, license_change_activity
+from bot.turn.trust import TrustGate
+from cards.notifications import digest_activity, license_change_activity, reowned_activity
 from services.accounts import AccountVerifier
 from services.activation import ActivationPolicy, ActivationService
 from services.activation.tokens import state_key
@@ -16,7 +17,13 @@ from services.audit import AuditLog
 from services.conversations import ConversationBook
 from services.db.engine import Database
 from services.directory import Directory, NameResolver
-from services.feed import FeedAuth, FeedService
+from services.feed import (
+    MAX_SKEW_S,
+    FeedAuth,
+    FeedService,
+    FeedTokenValidator,
+    SignatureLedger,
+)
 from services.graph import GraphClient
 from services.graph_auth import GraphTokenProvider
 from services.identity import EntraTokenValidator, IdentityService
@@ -24,6 +31,7 @@ from services.mail import MailConfig, Mailer, create_mailer
 from services.network.importer import NetworkExporter, NetworkImporter
 from services.notifications import NotificationService
 from services.operators import OperatorService
+from services.roster import RosterBinder
 from services.scope import ScopeService
 from services.state_store import StateStore
 
@@ -37,14 +45,16 @@ def _identity(settings: Settings, sessions: Any) -> IdentityService | None:
     return IdentityService(sessions, validator, settings.sso_session_seconds)
 
 
-def _feed_auth(settings: Settings) -> FeedAuth:
-    """HMAC with FEED_SECRET and/or Entra app-only tokens for the bot's app id."""
+def _feed_auth(settings: Settings, sessions: Any) -> FeedAuth:
+    """HMAC with FEED_SECRET (each signature once, across instances) and/or Entra
+    app-only tokens for the bot's app id, from allowed apps and tenants, with the role."""
     validator = None
     if settings.feed_app_ids and settings.bot_id:
-        validator = EntraTokenValidator(settings.entra_openid_metadata_url, [
+        validator = FeedTokenValidator(settings.entra_openid_metadata_url, [
             settings.bot_id, f"api://{settings.bot_id}", f"api://botid-{settings.bot_id}"])
     return FeedAuth(secret=settings.feed_secret, app_ids=settings.feed_app_ids,
-                    validator=validator)
+                    validator=validator, ledger=SignatureLedger(sessions, 2 * MAX_SKEW_S),
+                    tenants=settings.feed_tenant_ids, role=settings.feed_app_role)
 
 
 def _graph(settings: Settings) -> GraphTokenProvider | None:
@@ -52,7 +62,8 @@ def _graph(settings: Settings) -> GraphTokenProvider | None:
     if not settings.sso:
         return None
     return GraphTokenProvider(settings.bot_id, settings.bot_password, settings.bot_tenant_id,
-                              login_base_url=settings.login_base_url)
+                              login_base_url=settings.login_base_url,
+                              timeout_s=settings.outbound_timeout)
 
 
 def mail_config(settings: Settings) -> MailConfig:
@@ -63,7 +74,8 @@ def mail_config(settings: Settings) -> MailConfig:
         smtp_username=settings.smtp_username, smtp_password=settings.smtp_password,
         smtp_starttls=settings.smtp_starttls, client_id=settings.bot_id,
         client_secret=settings.bot_password, tenant_id=settings.bot_tenant_id,
-        login_base_url=settings.login_base_url, graph_base_url=settings.graph_base_url)
+        login_base_url=settings.login_base_url, graph_base_url=settings.graph_base_url,
+        timeout_s=settings.outbound_timeout)
 
 
 def activation_policy(settings: Settings) -> ActivationPolicy:
@@ -71,7 +83,8 @@ def activation_policy(settings: Settings) -> ActivationPolicy:
         ttl_s=settings.activation_ttl, rate_per_hour=settings.activation_rate,
         base_url=settings.base_url,
         state_key=state_key(settings.activation_secret, settings.bot_password),
-        login_base_url=settings.login_base_url, client_id=settings.bot_id)
+        login_base_url=settings.login_base_url, client_id=settings.bot_id,
+        client_secret=settings.bot_password, proof_timeout_s=settings.outbound_timeout)
 
 
 @dataclass
@@ -99,25 +112,30 @@ class BotServices:
     feed_auth: FeedAuth
     feed_limiter: RateLimiter
     limiter: RateLimiter
+    gate: TrustGate
 
     @classmethod
     def create(cls, settings: Settings, database: Database) -> BotServices:
         s = database.sessions
-        accounts = AccountVerifier(settings.login_base_url)
+        accounts = AccountVerifier(settings.login_base_url, timeout_s=settings.outbound_timeout,
+                                   local=settings.local_mode)
         mailer = create_mailer(mail_config(settings))
-        notifications = NotificationService(s)
+        notifications = NotificationService(s, render_reowned=reowned_activity)
+        identity = _identity(settings, s)
+        limiter = RateLimiter(settings.question_rate, settings.question_burst)
+        scopes = ScopeService(s)
         return cls(
             settings=settings,
             database=database,
-            scopes=ScopeService(s),
+            scopes=scopes,
             directory=Directory(s),
             names=NameResolver(s),
-            operators=OperatorService(s),
+            operators=OperatorService(s, notifications.owners),
             audit=AuditLog(s),
             accounts=accounts,
             graph_api=GraphClient(settings.graph_base_url),
             conversations=ConversationBook(s),
-            identity=_identity(settings, s),
+            identity=identity,
             graph=_graph(settings),
             importer=NetworkImporter(s),
             exporter=NetworkExporter(s),
@@ -126,10 +144,12 @@ class BotServices:
             activation=ActivationService(s, mailer, accounts, activation_policy(settings)),
             notifications=notifications,
             answers=AnswerCache(s, settings.answer_cache_size),
-            limiter=RateLimiter(settings.question_rate, settings.question_burst),
+            limiter=limiter,
+            gate=TrustGate(settings, scopes, identity, limiter, RosterBinder(s)),
             feed=FeedService(s, notifications, settings.feed_alert_pct,
                              render_digest=digest_activity,
-                             render_change=license_change_activity),
-            feed_auth=_feed_auth(settings),
+                             render_change=license_change_activity,
+                             manages_operators=settings.feed_manages_operators),
+            feed_auth=_feed_auth(settings, s),
             feed_limiter=RateLimiter(settings.feed_rate, settings.feed_burst),
         )

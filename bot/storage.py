@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import jsonpickle
-from botbuilder.core import ConversationState, Storage, TurnContext
+from botbuilder.core import PrivateConversationState, Storage, TurnContext
 
 from services.state_store import Change, StateStore
 
@@ -65,8 +65,13 @@ class SqlStorage(Storage):
         await self._store.delete(keys)
 
 
-class TurnCachedConversationState(ConversationState):
-    """ConversationState that reads storage once per turn.
+class TurnCachedDialogState(PrivateConversationState):
+    """Dialog state per conversation *and* user, read from storage once per turn.
+
+    In a channel or a group chat each person has their own dialogs: another member's
+    text or "Apply" never continues someone else's add-operator or activation dialog
+    (it would run under the other member's scope). botbuilder's PrivateConversationState
+    keys state by channel, conversation and user.
 
     botbuilder 4.17.1's `BotState.load` treats a cached but empty state as not loaded,
     so a conversation without dialog state was read twice per turn (once by

@@ -23,8 +23,8 @@ from services.i18n import Messages
 STEP = "activation_step"  # key of the dialog cards' Action.Submit data
 
 
-def _submit(label: str, step: str, **kwargs: Any) -> SubmitAction:
-    return SubmitAction(title=label, data={STEP: step}, **kwargs)
+def _submit(label: str, step: str, owner: str, **kwargs: Any) -> SubmitAction:
+    return SubmitAction(title=label, data={STEP: step, verbs.DIALOG_OWNER: owner}, **kwargs)
 
 
 def _choice_title(target: Target, tr: Messages) -> str:
@@ -35,7 +35,7 @@ def _choice_title(target: Target, tr: Messages) -> str:
 
 
 def pick_card(candidates: list[Target], tr: Messages, *, can_create: bool,
-              more: bool) -> dict[str, Any]:
+              more: bool, owner: str = "") -> dict[str, Any]:
     """Which organization: a searchable list of those not onboarded, or a new customer."""
     body: list[Any] = [title(tr("activation.title"))]
     actions: list[Any] = []
@@ -47,16 +47,18 @@ def pick_card(candidates: list[Target], tr: Messages, *, can_create: bool,
             choices=[Choice(title=_choice_title(t, tr), value=t.id) for t in candidates]))
         if more:
             body.append(paragraph(tr("activation.pick_more"), is_subtle=True, size="Small"))
-        actions.append(_submit(tr("activation.next"), "pick", style="positive"))
+        actions.append(_submit(tr("activation.next"), "pick", owner, style="positive"))
     else:
         body.append(paragraph(tr("activation.none_left")))
     if can_create:
-        actions.append(_submit(tr("activation.new_customer"), "new", associated_inputs="none"))
-    actions.append(_submit(tr("addop.cancel"), "cancel", associated_inputs="none"))
+        actions.append(_submit(tr("activation.new_customer"), "new", owner,
+                               associated_inputs="none"))
+    actions.append(_submit(tr("addop.cancel"), "cancel", owner, associated_inputs="none"))
     return card(body, actions)
 
 
-def new_customer_card(tr: Messages, values: dict[str, str] | None = None) -> dict[str, Any]:
+def new_customer_card(tr: Messages, values: dict[str, str] | None = None,
+                      owner: str = "") -> dict[str, Any]:
     values = values or {}
     body: list[Any] = [
         title(tr("activation.new.title")),
@@ -71,12 +73,13 @@ def new_customer_card(tr: Messages, values: dict[str, str] | None = None) -> dic
                   placeholder="FR", max_length=2, value=values.get("country"),
                   error_message=tr("activation.bad_country", country="")),
     ]
-    return card(body, [_submit(tr("activation.next"), "create", style="positive"),
-                       _submit(tr("addop.cancel"), "cancel", associated_inputs="none")])
+    return card(body, [_submit(tr("activation.next"), "create", owner, style="positive"),
+                       _submit(tr("addop.cancel"), "cancel", owner,
+                               associated_inputs="none")])
 
 
 def confirm_card(tr: Messages, *, organization: str, created: bool, recipient: str,
-                 language: str, ttl_days: float) -> dict[str, Any]:
+                 language: str, ttl_days: float, owner: str = "") -> dict[str, Any]:
     """The last step: what will be sent, the e-mail's language, Send / Cancel."""
     facts = [Fact(title=tr("activation.organization"), value=inert(organization)
                   + (f" ({tr('activation.will_create')})" if created else "")),
@@ -93,8 +96,9 @@ def confirm_card(tr: Messages, *, organization: str, created: bool, recipient: s
                                 Choice(title="Français", value="fr")]),
         paragraph(tr("activation.confirm.note"), is_subtle=True, size="Small"),
     ]
-    return card(body, [_submit(tr("activation.send"), "send", style="positive"),
-                       _submit(tr("addop.cancel"), "cancel", associated_inputs="none")])
+    return card(body, [_submit(tr("activation.send"), "send", owner, style="positive"),
+                       _submit(tr("addop.cancel"), "cancel", owner,
+                               associated_inputs="none")])
 
 
 def _show(tr: Messages, organization_id: str) -> ExecuteAction:

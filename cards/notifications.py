@@ -27,6 +27,7 @@ from services.notifications.views import (
     DEFAULT_LEAD_DAYS,
     Digest,
     LicenseChange,
+    ReownedNotice,
     SubscriptionView,
 )
 
@@ -118,7 +119,9 @@ def settings_card(views: list[SubscriptionView], tr: Messages) -> dict[str, Any]
             Fact(title=tr("notify.settings.scope"), value=inert(view.organization_name)),
             Fact(title=tr("notify.settings.leads"), value=_leads(view.lead_days, tr)),
             Fact(title=tr("notify.settings.language"), value=view.language),
-            Fact(title=tr("notify.settings.by"), value=inert(view.created_by or "?")),
+            # No creator: re-owned by the organization when its creator left.
+            Fact(title=tr("notify.settings.by"),
+                 value=inert(view.created_by or view.organization_name)),
         ]))
     body.append(paragraph(tr("notify.settings.hint"), is_subtle=True, size="Small"))
     return card(body)
@@ -141,3 +144,21 @@ def gone_card(view: SubscriptionView, reason: str, tr: Messages) -> dict[str, An
     return card([title(tr("notify.gone.title")),
                  paragraph(tr("notify.gone.body", organization=inert(view.organization_name),
                               reason=inert(reason)))])
+
+
+def reowned_card(notice: ReownedNotice, tr: Messages) -> dict[str, Any]:
+    """Told once to an organization's admins: channel notifications set up by someone who
+    is no longer one of its admins now belong to the organization and keep coming."""
+    why = tr(f"notify.reowned.{notice.reason}")
+    return card([title(tr("notify.reowned.title")),
+                 paragraph(tr("notify.reowned.body", former=inert(notice.former_owner),
+                              why=why, n=notice.conversations,
+                              organization=inert(notice.organization_name))),
+                 paragraph(tr("notify.reowned.hint"), is_subtle=True, size="Small")])
+
+
+def reowned_activity(notice: ReownedNotice, language: str) -> dict[str, Any]:
+    """The outbox activity of `reowned_card`."""
+    from services.i18n import messages
+
+    return card_message(reowned_card(notice, messages(language)))

@@ -15,7 +15,8 @@ from services.operators import RequestView
 CONFIRM = "add_operator"  # key of the confirmation card's Action.Submit data
 
 
-def confirm_card(email: str, name: str, role: str, tr: Messages) -> dict[str, Any]:
+def confirm_card(email: str, name: str, role: str, tr: Messages,
+                 owner: str = "") -> dict[str, Any]:
     body: list[Any] = [
         title(tr("addop.confirm.title")),
         FactSet(facts=[Fact(title=tr("col.name"), value=inert(name)),
@@ -23,8 +24,10 @@ def confirm_card(email: str, name: str, role: str, tr: Messages) -> dict[str, An
                        Fact(title=tr("col.role"), value=tr(f"role.{role}"))]),
     ]
     return card(body, [
-        SubmitAction(title=tr("addop.apply"), data={CONFIRM: "apply"}),
-        SubmitAction(title=tr("addop.cancel"), data={CONFIRM: "cancel"}),
+        SubmitAction(title=tr("addop.apply"),
+                     data={CONFIRM: "apply", verbs.DIALOG_OWNER: owner}),
+        SubmitAction(title=tr("addop.cancel"),
+                     data={CONFIRM: "cancel", verbs.DIALOG_OWNER: owner}),
     ])
 
 

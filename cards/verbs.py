@@ -14,3 +14,13 @@ CONFIRM_REMOVE = "confirm_remove"  # data: {"email": ..., "again": bool}
 CONFIRM_ROLE = "confirm_role"  # data: {"email": ..., "role": ...}
 SEND_ACTIVATION = "send_activation"  # start the activation dialog; data: {"org": id}
 NOTIFY_SUBSCRIBE = "notify_subscribe"  # subscribe this conversation; data: {"lead_days": [...]}
+
+# Action.Submit data of a dialog's cards (add operator, send activation): whose dialog the
+# card belongs to. It only chooses the answer to a click by someone else ("not yours");
+# whose dialog runs is decided from the sender's own state, never from this value.
+DIALOG_OWNER = "owner"
+
+# A consent from another tenant than the domain's (sent to the link's sender); data:
+# {"link": id, "tenant": the tenant shown}, checked against the link, never trusted.
+CONFIRM_ACTIVATION = "confirm_activation"
+CANCEL_ACTIVATION = "cancel_activation"  # data: {"link": id}

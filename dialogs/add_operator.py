@@ -29,7 +29,7 @@ from cards.common import inert
 from cards.notices import notice_card
 from cards.operator_requests import CONFIRM, confirm_card
 from dialogs.approvals import post_approval_cards
-from dialogs.common import CID, cancelled, card_activity, turn_scope
+from dialogs.common import CID, cancelled, card_activity, owner_of, turn_scope
 from services.accounts import WORK_OR_SCHOOL, AccountVerifier
 from services.conversations import ConversationBook
 from services.i18n import messages
@@ -122,7 +122,8 @@ class AddOperatorDialog(ComponentDialog):
         name = step.values.get("name") or email.split("@")[0].replace(".", " ").title()
         step.values["name"] = name
         return await step.prompt("confirm", PromptOptions(
-            prompt=card_activity(confirm_card(email, name, step.values["role"], tr))))
+            prompt=card_activity(confirm_card(email, name, step.values["role"], tr,
+                                              owner_of(step.context.activity)))))
 
     async def _apply_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         tr = messages(step.context.activity.locale)

@@ -9,11 +9,15 @@ from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext, WaterfallStepContext
 from botbuilder.schema import Activity, Attachment, ConversationReference
 
+from cards import verbs
+from cards.activation import STEP as ACTIVATION_STEP
+from cards.operator_requests import CONFIRM as ADD_OPERATOR_CONFIRM
 from services.scope import Scope
 from services.understanding.text import fold
 
 SCOPE = "partnerbot.scope"  # the bot puts the caller's Scope here every turn
 CID = "partnerbot.correlation_id"
+DIALOG_CARD_KEYS = (ACTIVATION_STEP, ADD_OPERATOR_CONFIRM)
 CANCEL = frozenset({"cancel", "annuler", "stop", "abort", "arrete", "laisse tomber"})
 
 
@@ -23,6 +27,21 @@ def turn_scope(step: WaterfallStepContext | DialogContext) -> Scope:
     if not isinstance(scope, Scope):
         raise RuntimeError("no operator scope on this turn")
     return scope
+
+
+def owner_of(activity: Activity) -> str:
+    """Whose dialog this activity's sender would continue: their Teams user id."""
+    sender = activity.from_property
+    return str(getattr(sender, "id", None) or "")
+
+
+def dialog_card_owner(value: Any) -> str | None:
+    """The owner named by a dialog card's Action.Submit data ('' when it names none), or
+    None when VALUE is not such a submit."""
+    if not isinstance(value, dict) or not any(k in value for k in DIALOG_CARD_KEYS):
+        return None
+    owner = value.get(verbs.DIALOG_OWNER)
+    return owner if isinstance(owner, str) else ""
 
 
 def cancelled(activity: Activity) -> bool:

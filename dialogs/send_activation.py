@@ -27,6 +27,7 @@ from dialogs.common import (
     CID,
     cancelled,
     card_activity,
+    owner_of,
     reference_of,
     turn_date,
     turn_scope,
@@ -110,7 +111,8 @@ class SendActivationDialog(ComponentDialog):
             return await step.next(target.id)
         candidates = await self._activation.candidates(scope, limit=PICK_LIMIT + 1)
         card = pick_card(candidates[:PICK_LIMIT], tr, can_create=scope.org_kind == "partner",
-                         more=len(candidates) > PICK_LIMIT)
+                         more=len(candidates) > PICK_LIMIT,
+                         owner=owner_of(step.context.activity))
         return await step.prompt("pick", PromptOptions(prompt=card_activity(card)))
 
     async def _picked(self, prompt: PromptValidatorContext) -> bool:
@@ -152,7 +154,7 @@ class SendActivationDialog(ComponentDialog):
             return await step.next(step.result)
         tr = messages(step.context.activity.locale)
         return await step.prompt("customer", PromptOptions(
-            prompt=card_activity(new_customer_card(tr))))
+            prompt=card_activity(new_customer_card(tr, owner=owner_of(step.context.activity)))))
 
     async def _customer(self, prompt: PromptValidatorContext) -> bool:
         context = prompt.context
@@ -168,7 +170,8 @@ class SendActivationDialog(ComponentDialog):
                 values["country"])
         except ActivationError as exc:
             await _say(context, refusal_text(tr, exc))
-            await context.send_activity(card_activity(new_customer_card(tr, values)))
+            await context.send_activity(card_activity(new_customer_card(
+                tr, values, owner=owner_of(context.activity))))
             return False
         prompt.recognized.value = {"name": customer.name, "domain": customer.domain,
                                    "country": customer.country}
@@ -213,7 +216,8 @@ class SendActivationDialog(ComponentDialog):
         tr = messages(step.context.activity.locale)
         card = confirm_card(tr, organization=step.values["org_name"],
                             created="new" in step.values, recipient=step.values["email"],
-                            language=tr.language, ttl_days=self._ttl_days)
+                            language=tr.language, ttl_days=self._ttl_days,
+                            owner=owner_of(step.context.activity))
         return await step.prompt("send", PromptOptions(prompt=card_activity(card)))
 
     async def _send_step(self, step: WaterfallStepContext) -> DialogTurnResult:

@@ -80,7 +80,7 @@ class Scope:
     organization_name: str
     org_kind: str
     role: str
-    tenant_id: str | None = None
+    tenant_id: str | None = None  # the organization's Microsoft 365 tenant
 
     @property
     def is_admin(self) -> bool:
@@ -160,5 +160,5 @@ class ScopeService:
             return None
         return Scope(
             operator_id=op.id, email=op.email, name=op.name, organization_id=org.id,
-            organization_name=org.name, org_kind=org.kind, role=op.role, tenant_id=op.tenant_id,
+            organization_name=org.name, org_kind=org.kind, role=op.role, tenant_id=org.tenant_id,
         )
