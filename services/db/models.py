@@ -334,6 +334,16 @@ class FeedRequest(Base):
     created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, index=True)
 
 
+class FeedSignature(Base):
+    """An HMAC signature the feed has accepted (its SHA-256), while its timestamp can
+    still pass: the same signature again is a replay, on whichever instance it arrives."""
+
+    __tablename__ = "feed_signatures"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(TS, index=True)
+
+
 class Lease(Base):
     """A named lease so scheduled work runs on one instance at a time."""
 

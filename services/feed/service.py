@@ -5,7 +5,11 @@ A request is validated whole and applied in one transaction with the import's ow
 (`NetworkImporter.apply_in`), with its audit event and its idempotency record. After the
 commit, what matters to people is announced: pending digests are rebuilt without renewed
 or removed licences (and with new onboarding states), and licence counts that moved by
-more than the alert threshold are told to the channels that follow them."""
+more than the alert threshold are told to the channels that follow them.
+
+Operators and their roles come only from `partnerbot import`, unless FEED_MANAGES_OPERATORS
+lets the feed change them: by default a document with an `operators` section is refused
+whole (403), so the billing system cannot make anyone an admin."""
 
 from __future__ import annotations
 
@@ -46,6 +50,15 @@ class _State:
     onboarding: dict[str, str]  # organization id -> state
 
 
+OPERATORS_REFUSED = ("this feed may not add, change or remove operators or their roles "
+                     "(FEED_MANAGES_OPERATORS is false): nothing was applied")
+
+
+def _has_operators(doc: Any) -> bool:
+    """Whether DOC touches operators at all (an empty list is no change)."""
+    return isinstance(doc, dict) and "operators" in doc and doc["operators"] != []
+
+
 def _ids(doc: Any, section: str, key: str) -> list[str]:
     records = doc.get(section) if isinstance(doc, dict) else None
     if not isinstance(records, list):
@@ -56,8 +69,10 @@ def _ids(doc: Any, section: str, key: str) -> list[str]:
 class FeedService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
                  notifications: NotificationService, alert_pct: float, *,
-                 render_digest: Render, render_change: RenderChange) -> None:
+                 render_digest: Render, render_change: RenderChange,
+                 manages_operators: bool = False) -> None:
         self._sessions = sessions
+        self._manages_operators = manages_operators
         self._importer = NetworkImporter(sessions)
         self._notifications = notifications
         self._alert_pct = alert_pct
@@ -75,7 +90,10 @@ class FeedService:
                     cid: str | None = None) -> FeedResponse:
         """Apply DOC for CALLER in one transaction; 200 with the counts, or 422 naming
         every wrong record and field (nothing written but the audit and, with KEY, the
-        response kept for retries)."""
+        response kept for retries); 403 for operators without FEED_MANAGES_OPERATORS."""
+        if not self._manages_operators and _has_operators(doc):
+            await self.refused(caller, {"operators": "FEED_MANAGES_OPERATORS is false"}, cid)
+            return FeedResponse(403, {"status": "refused", "error": OPERATORS_REFUSED})
         first = await self.replayed(caller, key)
         if first is not None:
             return first
@@ -109,6 +127,11 @@ class FeedService:
         except Exception:  # noqa: BLE001 - the changes are applied; telling people is extra
             logger.exception("feed cid=%s: applied, but the announcements failed", cid)
         return response
+
+    async def refused(self, caller: str, why: dict[str, Any], cid: str | None) -> None:
+        """Audit a refusal of CALLER that wrote nothing (`feed.refused`)."""
+        async with self._sessions() as session, session.begin():
+            session.add(self._audit(caller, "feed.refused", why, cid))
 
     @staticmethod
     async def _remember(session: AsyncSession, caller: str, key: str | None,

@@ -9,7 +9,7 @@ import asyncio
 import datetime as dt
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -21,7 +21,7 @@ from cards.notifications import digest_activity
 from services.db.engine import Database
 from services.db.models import AuditEvent, FeedRequest, OutboxMessage
 from services.feed import signature
-from tests.security.support import ALICE, snapshot
+from tests.security.support import ALICE, BOOKKEEPING, snapshot
 from tests.support import activities as A
 from tests.support.jwt_issuer import LocalIssuer, fresh_channel_keys
 
@@ -30,31 +30,60 @@ FEED_APP = "3f0c9a52-1d2e-4b7a-9c8d-6e5f4a3b2c1d"
 BILLING_TENANT = "0f8fad5b-d9cb-469f-a165-70867728950e"
 SECRET = "feed-secret-for-tests"  # noqa: S105 - a test value
 CHANNEL = "19:renewals@thread.tacv2"
+OTHER_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+# the signatures the feed has seen are bookkeeping, like the audit trail
+FEED_BOOKKEEPING = BOOKKEEPING | {"feed_signatures"}
 
 
-@pytest.fixture
-def issuer() -> Iterator[LocalIssuer]:
+@pytest.fixture(name="issuer")
+def issuer_fixture() -> Iterator[LocalIssuer]:
     with fresh_channel_keys(), LocalIssuer() as local:
         yield local
 
 
-@pytest.fixture
-async def client(aiohttp_client: Any, demo_db: Database, issuer: LocalIssuer) -> Any:
-    settings = load_settings(
-        DATABASE_URL=demo_db.url, BOT_ID=BOT_ID, BOT_PASSWORD="unused-here",
-        BOT_OPENID_METADATA_URL=issuer.metadata_url,
-        ENTRA_OPENID_METADATA_URL=issuer.metadata_url, FEED_SECRET=SECRET,
-        FEED_ALLOWED_APP_IDS=f"{FEED_APP}, another-app", NOTIFY_SCHEDULER="off",
-        FEED_ALERT_PCT="50")
-    return await aiohttp_client(create_app(settings, database=demo_db))
+@pytest.fixture(name="make_client")
+def make_client_fixture(aiohttp_client: Any, demo_db: Database,
+                issuer: LocalIssuer) -> Callable[..., Awaitable[Any]]:
+    """A bot instance over HTTP on the test database (SETTINGS override the defaults);
+    several share the database as instances behind a load balancer do."""
+
+    async def make(**settings: str) -> Any:
+        config = load_settings(**{
+            "DATABASE_URL": demo_db.url, "BOT_ID": BOT_ID, "BOT_PASSWORD": "unused-here",
+            "BOT_OPENID_METADATA_URL": issuer.metadata_url,
+            "ENTRA_OPENID_METADATA_URL": issuer.metadata_url, "FEED_SECRET": SECRET,
+            "FEED_ALLOWED_APP_IDS": f"{FEED_APP}, another-app",
+            "FEED_ALLOWED_TENANTS": BILLING_TENANT, "NOTIFY_SCHEDULER": "off",
+            "FEED_ALERT_PCT": "50", **settings})
+        return await aiohttp_client(create_app(config, database=demo_db))
+
+    return make
+
+
+@pytest.fixture(name="client")
+async def client_fixture(make_client: Callable[..., Awaitable[Any]]) -> Any:
+    return await make_client()
 
 
 def doc(**sections: Any) -> dict[str, Any]:
     return {"format": "partner-network/1", **sections}
 
 
+_STAMPS: set[int] = set()
+
+
+def fresh_stamp() -> int:
+    """Now, or the latest earlier second not used yet: each request gets its own
+    timestamp, as a sender signing each request does (the same signature is a replay)."""
+    stamp = int(time.time())
+    while stamp in _STAMPS:
+        stamp -= 1
+    _STAMPS.add(stamp)
+    return stamp
+
+
 def signed(body: bytes, stamp: int | None = None, secret: str = SECRET) -> dict[str, str]:
-    ts = str(int(time.time()) if stamp is None else stamp)
+    ts = str(fresh_stamp() if stamp is None else stamp)
     return {"Content-Type": "application/json", "X-Feed-Timestamp": ts,
             "X-Feed-Signature": signature(secret, ts, body)}
 
@@ -113,7 +142,7 @@ async def test_create_renew_remove_and_the_next_question_sees_it(
 
 
 async def test_an_invalid_document_writes_nothing(client: Any, demo_db: Database) -> None:
-    before = await snapshot(demo_db)
+    before = await snapshot(demo_db, FEED_BOOKKEEPING)
     bad = doc(organizations=NEW_CUSTOMER["organizations"], subscriptions=[
         {**NEW_CUSTOMER["subscriptions"][0], "licenses": -5},
         {"id": "sub-002", "organization": "c-nowhere", "sku": "CS-PRO", "licenses": 1,
@@ -123,7 +152,7 @@ async def test_an_invalid_document_writes_nothing(client: Any, demo_db: Database
     named = {(p["section"], p["record"], p["field"]) for p in body["problems"]}
     assert named == {("subscriptions", "sub-nouvelle", "licenses"),
                      ("subscriptions", "sub-002", "organization")}
-    assert await snapshot(demo_db) == before
+    assert await snapshot(demo_db, FEED_BOOKKEEPING) == before
     status, body = await push(client, ["not", "a", "document"])
     assert status == 422
     response = await client.post("/api/feed", data=b"{nope", headers=signed(b"{nope"))
@@ -136,7 +165,7 @@ async def test_an_invalid_document_writes_nothing(client: Any, demo_db: Database
 
 async def test_signatures_replays_and_limits(client: Any, demo_db: Database) -> None:
     body = json.dumps(NEW_CUSTOMER).encode()
-    before = await snapshot(demo_db)
+    before = await snapshot(demo_db, FEED_BOOKKEEPING)
     attempts = [
         signed(body, stamp=int(time.time()) - 600),  # captured and replayed later
         signed(body, stamp=int(time.time()) + 600),
@@ -149,7 +178,7 @@ async def test_signatures_replays_and_limits(client: Any, demo_db: Database) -> 
         response = await client.post("/api/feed", data=body, headers=headers)
         assert response.status == 401, headers
         assert (await response.json())["error"] == "unauthorized"
-    assert await snapshot(demo_db) == before
+    assert await snapshot(demo_db, FEED_BOOKKEEPING) == before
     padded = json.dumps(doc()).encode() + b" " * 3_000_000  # arrives in many chunks
     response = await client.post("/api/feed", data=padded, headers=signed(padded))
     assert response.status == 200, await response.text()
@@ -159,10 +188,14 @@ async def test_signatures_replays_and_limits(client: Any, demo_db: Database) -> 
 
 
 def app_token(issuer: LocalIssuer, app_id: str = FEED_APP, audience: str = BOT_ID,
+              tenant: str = BILLING_TENANT, claims: dict[str, Any] | None = None,
               **kwargs: Any) -> str:
-    return issuer.token(audience, issuer=f"https://login.microsoftonline.com/{BILLING_TENANT}/v2.0",
-                        extra={"tid": BILLING_TENANT, "azp": app_id, "roles": ["Feed.Write"]},
-                        **kwargs)
+    """An app-only (client credentials) token of APP_ID with the feed's app role; CLAIMS
+    are added or, with None values, left out."""
+    payload = {"tid": tenant, "azp": app_id, "idtyp": "app", "roles": ["Feed.ReadWrite"],
+               **(claims or {})}
+    return issuer.token(audience, issuer=f"https://login.microsoftonline.com/{tenant}/v2.0",
+                        extra={k: v for k, v in payload.items() if v is not None}, **kwargs)
 
 
 async def test_entra_app_tokens(client: Any, issuer: LocalIssuer, demo_db: Database) -> None:
