@@ -5,7 +5,10 @@ Every rule is decided here from the caller's Scope, never from card data: only a
 active admin of the request's organization decides; nobody decides their own request;
 a decided request cannot be decided again (a conditional UPDATE, so two admins
 clicking at once give exactly one decision); an organization always keeps an admin.
-Each change is one transaction with its audit event."""
+Each change is one transaction with its audit event; a removal or a lost admin role
+also settles, in that transaction, the subscriptions the operator made
+(services/notifications/owners.py): personal ones end, channel ones pass to the
+organization, whose admins are told, and nothing more is sent to a removed operator."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from services.db.models import (
     RequestStatus,
     Role,
 )
+from services.notifications.owners import SubscriptionOwners
 from services.scope import Forbidden, Page, Right, Scope
 
 
@@ -84,8 +88,13 @@ def _view(op: Operator) -> OperatorView:
 
 
 class OperatorService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 owners: SubscriptionOwners | None = None) -> None:
+        """OWNERS: how the subscriptions of an operator who leaves are settled (the
+        notification service's, which can tell the admins; by default personal
+        subscriptions end and channel ones are left to the next pass)."""
         self._sessions = sessions
+        self._owners = owners or SubscriptionOwners()
 
     async def page(self, scope: Scope, *, offset: int = 0, limit: int = 15) -> OperatorsPage:
         """The operators of the caller's own organization (admins only), paged."""
@@ -235,6 +244,7 @@ class OperatorService:
             op.status = OperatorStatus.REMOVED
         else:
             op.role = request.role
+        await self._settle(session, op)
 
     async def _apply_addition(self, session: AsyncSession, request: OperatorRequest,
                               approver: str) -> None:
@@ -261,6 +271,7 @@ class OperatorService:
             op.role = role
             self._audit(session, scope, "operator.role_changed", op.email, before,
                         {"role": role}, cid)
+            await self._settle(session, op)
             return _view(op)
 
     async def remove(self, scope: Scope, email: str, *, cid: str | None = None) -> None:
@@ -273,6 +284,15 @@ class OperatorService:
             op.status = OperatorStatus.REMOVED
             self._audit(session, scope, "operator.removed", op.email, before,
                         {"status": "removed"}, cid)
+            await self._settle(session, op)
+
+    async def _settle(self, session: AsyncSession, op: Operator) -> None:
+        """What the operator's change means for their subscriptions and queued
+        messages, in the change's transaction."""
+        await session.flush()
+        await self._owners.settle(session, [op.id])
+        if op.status != OperatorStatus.ACTIVE:
+            await self._owners.silence(session, op.id)
 
     async def _member(self, session: AsyncSession, scope: Scope, email: str) -> Operator:
         op = (await session.execute(select(Operator).where(

@@ -5,7 +5,11 @@ A subscription carries the organization scope of the admin who made it; its dige
 show only organizations in that scope, through the scope component. Each (subscription,
 licence subscription, lead time, expiry date) is notified once: the pass records it in
 `notifications_sent` in the same transaction as the outbox message. A missed day is
-caught up: an item is due at the smallest lead time not below its days left."""
+caught up: an item is due at the smallest lead time not below its days left.
+
+Subscriptions follow their operators (services/notifications/owners.py): every pass and
+licence alert first ends the personal subscriptions of operators who left and re-owns by
+the organization the channel ones whose creator is no longer an admin there."""
 
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ from services.db.models import (
     TeamInstallation,
 )
 from services.notifications.leases import Leases
+from services.notifications.owners import RenderReowned, SubscriptionOwners, notice_message
 from services.notifications.views import (
     DEFAULT_LEAD_DAYS,
     Digest,
@@ -81,10 +86,13 @@ def subscription_scope(sub: ChannelSubscription, org: Organization) -> Scope:
 
 class NotificationService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 clock: Callable[[], dt.datetime] = _now) -> None:
+                 clock: Callable[[], dt.datetime] = _now,
+                 render_reowned: RenderReowned | None = None) -> None:
         self._sessions = sessions
         self._leases = Leases(sessions)
         self._clock = clock
+        # Also given to the operator service, which settles in its own transactions.
+        self.owners = SubscriptionOwners(render_reowned, clock)
 
     # -- subscriptions ---------------------------------------------------------------
 
@@ -219,13 +227,8 @@ class NotificationService:
                              activity: dict[str, Any]) -> int:
         """A one-off message (e.g. telling an admin the bot was removed), sent by the outbox
         at the same pace and with the same retries as digests."""
-        conversation = reference.get("conversation") or {}
         async with self._sessions() as session, session.begin():
-            message = OutboxMessage(
-                conversation_id=str(conversation.get("id", "")),
-                tenant_id=conversation.get("tenantId") or conversation.get("tenant_id"),
-                reference=reference, activity=activity, kind="notice", status="pending",
-                next_attempt_at=self._clock())
+            message = notice_message(reference, activity, self._clock())
             session.add(message)
             await session.flush()
             return int(message.id)
@@ -256,6 +259,8 @@ class NotificationService:
             await self._leases.release(PASS_LEASE, holder)
 
     async def _run_pass(self, today: dt.date, render: Render) -> PassResult:
+        async with self._sessions() as session, session.begin():
+            await self.owners.settle(session)
         async with self._sessions() as session:
             subs = (await session.execute(select(ChannelSubscription, Organization).join(
                 Organization, Organization.id == ChannelSubscription.organization_id).where(
@@ -371,6 +376,7 @@ class NotificationService:
             return 0
         queued = 0
         async with self._sessions() as session, session.begin():
+            await self.owners.settle(session)  # nothing for operators who left
             names = dict((await session.execute(select(Organization.id, Organization.name).where(
                 Organization.id.in_({c.organization_id for c in changes})))).all())
             skus = dict((await session.execute(select(Sku.code, Sku.name).where(

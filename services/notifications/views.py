@@ -92,3 +92,22 @@ class OutboxStatus:
     dead_letters: tuple[tuple[int, str, str | None, int], ...]  # id, conversation, error, tries
     active_subscriptions: int
     inactive_subscriptions: int
+
+
+@dataclass(frozen=True)
+class ReownedNotice:
+    """Told to an organization's admins once: channel notifications set up by someone who
+    is no longer one of its admins now belong to the organization itself."""
+
+    organization_name: str
+    former_owner: str  # e-mail of the operator who set them up
+    reason: str  # operator_removed / operator_pending / operator_not_admin / operator_moved
+    conversations: int  # how many channel subscriptions changed hands
+
+
+@dataclass(frozen=True)
+class OwnersSettled:
+    ended: int = 0  # personal subscriptions ended with their operator
+    reowned: int = 0  # channel subscriptions now the organization's
+    told: int = 0  # notices queued for the organization's admins
+    cancelled: int = 0  # queued messages that will not be sent
