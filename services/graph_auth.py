@@ -7,19 +7,22 @@ or the logs."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections import OrderedDict
 from typing import Any
 
 import msal
 
+from services.msal_client import DEFAULT_TIMEOUT_S, LoginUnavailable, MsalClient
+
 GRAPH_SCOPES = ("https://graph.microsoft.com/.default",)
 MAX_USERS = 2000
 
 
 class GraphAuthError(Exception):
-    """The on-behalf-of exchange failed; `code` is Entra's error code (no token inside)."""
+    """The on-behalf-of exchange failed; `code` is Entra's error code, or
+    login_timeout / login_unreachable when the login endpoint did not answer (no token
+    inside)."""
 
     def __init__(self, code: str, description: str = "") -> None:
         self.code = code
@@ -29,27 +32,30 @@ class GraphAuthError(Exception):
 class GraphTokenProvider:
     def __init__(self, client_id: str, client_secret: str, tenant: str,
                  login_base_url: str = "https://login.microsoftonline.com",
-                 http_client: Any = None, scopes: tuple[str, ...] = GRAPH_SCOPES) -> None:
+                 http_client: Any = None, scopes: tuple[str, ...] = GRAPH_SCOPES, *,
+                 timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self._client_id = client_id
         self._secret = client_secret
-        self._authority = f"{login_base_url.rstrip('/')}/{tenant or 'organizations'}"
-        self._http = http_client
+        self._tenant = tenant or "organizations"
+        self._msal = MsalClient(login_base_url, timeout_s, http_client)
         self._scopes = list(scopes)
         self._apps: OrderedDict[str, msal.ConfidentialClientApplication] = OrderedDict()
         self._lock = threading.Lock()
 
     def _app_for(self, user_key: str) -> msal.ConfidentialClientApplication:
-        """One msal application (and token cache) per user, least recently used dropped."""
+        """One msal application (and token cache) per user, least recently used dropped.
+        A new one is built outside the lock (msal reads the authority's metadata then), so
+        a slow login endpoint never holds other users' threads."""
         with self._lock:
-            app = self._apps.pop(user_key, None)
-            if app is None:
-                kwargs: dict[str, Any] = {"instance_discovery": False}
-                if self._http is not None:
-                    kwargs["http_client"] = self._http
-                app = msal.ConfidentialClientApplication(
-                    self._client_id, client_credential=self._secret, authority=self._authority,
-                    token_cache=msal.SerializableTokenCache(), **kwargs)
-            self._apps[user_key] = app
+            app = self._apps.get(user_key)
+            if app is not None:
+                self._apps.move_to_end(user_key)
+                return app
+        built = self._msal.confidential(self._client_id, self._secret, self._tenant,
+                                        token_cache=msal.SerializableTokenCache())
+        with self._lock:
+            app = self._apps.setdefault(user_key, built)
+            self._apps.move_to_end(user_key)
             while len(self._apps) > MAX_USERS:
                 self._apps.popitem(last=False)
             return app
@@ -69,7 +75,11 @@ class GraphTokenProvider:
 
     async def on_behalf_of(self, user_assertion: str, user_key: str) -> str:
         """A Graph access token for the user whose SSO token is USER_ASSERTION."""
-        return await asyncio.to_thread(self._exchange, user_assertion, user_key)
+        try:
+            return await self._msal.run(self._exchange, user_assertion, user_key)
+        except LoginUnavailable as exc:
+            code = "login_timeout" if exc.reason == "timeout" else "login_unreachable"
+            raise GraphAuthError(code, str(exc)) from None
 
     def forget(self, user_key: str) -> None:
         """Drop a user's cached tokens (sign-out)."""

@@ -1,20 +1,20 @@
 """MAIL_TRANSPORT=graph: Microsoft Graph `sendMail` from the mailbox MAIL_SENDER, with an
 app-only token (msal client credentials for the bot's app registration; the app needs
-the Graph application permission Mail.Send). msal keeps the token until it expires."""
+the Graph application permission Mail.Send). msal keeps the token until it expires; its
+calls are bounded by the mail timeout (services/msal_client.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import urllib.parse
 from typing import Any
 
 import aiohttp
 import msal
-import requests
 
 from services.http_errors import error_code
 from services.mail import MailConfig, MailError, MailMessage
+from services.msal_client import LoginUnavailable, MsalClient
 
 GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
 
@@ -23,25 +23,22 @@ class GraphMailer:
     def __init__(self, config: MailConfig, http_client: Any = None) -> None:
         self.sender = config.sender
         self._config = config
-        self._http = http_client
+        self._msal_client = MsalClient(config.login_base_url, config.timeout_s, http_client)
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = threading.Lock()
 
     def _msal(self) -> msal.ConfidentialClientApplication:
         """One msal app per mailer, built on first use (msal reads the authority's
-        metadata then), so that its cache keeps the token until it expires."""
-        with self._lock:
-            if self._app is None:
-                config = self._config
-                kwargs: dict[str, Any] = {"instance_discovery": False,
-                                          "timeout": config.timeout_s}
-                if self._http is not None:
-                    kwargs["http_client"] = self._http
-                self._app = msal.ConfidentialClientApplication(
-                    config.client_id, client_credential=config.client_secret,
-                    authority=f"{config.login_base_url.rstrip('/')}/{config.tenant_id}",
-                    **kwargs)
-            return self._app
+        metadata then, outside the lock), so that its cache keeps the token until it
+        expires."""
+        if self._app is None:
+            config = self._config
+            built = self._msal_client.confidential(config.client_id, config.client_secret,
+                                                   config.tenant_id)
+            with self._lock:
+                if self._app is None:
+                    self._app = built
+        return self._app
 
     def _token(self) -> str:
         result = self._msal().acquire_token_for_client(GRAPH_SCOPES)
@@ -54,11 +51,11 @@ class GraphMailer:
 
     async def send(self, message: MailMessage) -> None:
         try:
-            token = await asyncio.to_thread(self._token)
+            token = await self._msal_client.run(self._token)
         except MailError:
             raise
-        except requests.RequestException as exc:
-            raise MailError("graph_unreachable", f"login: {type(exc).__name__}") from None
+        except LoginUnavailable as exc:
+            raise MailError("graph_unreachable", f"login: {exc.reason}") from None
         except Exception as exc:  # noqa: BLE001 - e.g. msal's ValueError on a bad authority
             raise MailError("graph_token", type(exc).__name__) from None
         url = (f"{self._config.graph_base_url.rstrip('/')}/v1.0/users/"

@@ -3,11 +3,11 @@
 
 The outbox needs every status as it is (429 with Retry-After, 403 with its error code,
 404, 5xx) to decide between retrying, deactivating and dead-lettering, so this client
-does no retries of its own."""
+does no retries of its own. The bot's token comes from msal within the same timeout
+(services/msal_client.py); a login endpoint that does not answer is status 0, retried."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import urllib.parse
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ import aiohttp
 import msal
 
 from services.http_errors import error_code
+from services.msal_client import LoginUnavailable, MsalClient
 
 BOT_FRAMEWORK_SCOPE = ["https://api.botframework.com/.default"]
 
@@ -39,27 +40,23 @@ class BotCredentials:
 
 class ConnectorClient:
     def __init__(self, credentials: BotCredentials, timeout_s: float = 15.0,
-                 http_client: Any = None) -> None:
+                 http_client: Any = None, *, login_timeout_s: float | None = None) -> None:
         self._credentials = credentials
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._session: aiohttp.ClientSession | None = None
-        self._http = http_client
+        self._msal = MsalClient(credentials.login_base_url, login_timeout_s or timeout_s,
+                                http_client)
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = threading.Lock()
 
     def _token(self) -> str:
         creds = self._credentials
-        with self._lock:
-            if self._app is None:
-                kwargs: dict[str, Any] = {"instance_discovery": False}
-                if self._http is not None:
-                    kwargs["http_client"] = self._http
-                authority = f"{creds.login_base_url.rstrip('/')}/" \
-                            f"{creds.tenant_id or 'botframework.com'}"
-                self._app = msal.ConfidentialClientApplication(
-                    creds.app_id, client_credential=creds.password, authority=authority,
-                    **kwargs)
-            app = self._app
+        app = self._app
+        if app is None:  # built outside the lock: msal reads the authority's metadata
+            built = self._msal.confidential(creds.app_id, creds.password,
+                                            creds.tenant_id or "botframework.com")
+            with self._lock:
+                app = self._app = self._app or built
         result = app.acquire_token_for_client(BOT_FRAMEWORK_SCOPE)
         if not isinstance(result, dict) or "access_token" not in result:
             raise ConnectorError(401, "token:" + str((result or {}).get("error", "unknown")))
@@ -70,7 +67,12 @@ class ConnectorClient:
         """Post ACTIVITY to the conversation; the new message's id."""
         headers = {"Content-Type": "application/json"}
         if self._credentials.app_id:
-            headers["Authorization"] = f"Bearer {await asyncio.to_thread(self._token)}"
+            try:
+                token = await self._msal.run(self._token)
+            except LoginUnavailable as exc:
+                code = "login_timeout" if exc.reason == "timeout" else "login_unreachable"
+                raise ConnectorError(0, f"token:{code}") from None
+            headers["Authorization"] = f"Bearer {token}"
         url = (f"{service_url.rstrip('/')}/v3/conversations/"
                f"{urllib.parse.quote(conversation_id, safe='')}/activities")
         if self._session is None or self._session.closed:
@@ -89,6 +91,7 @@ class ConnectorClient:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+        self._msal.close()
 
 
 

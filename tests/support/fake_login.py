@@ -48,6 +48,11 @@ class FakeLogin:
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict[str, list[str]]]] = []
         self.fail_with: str | None = None
+        # hang: every request is read and never answered (a hung login endpoint) until
+        # the server stops; `hung` counts the requests left waiting.
+        self.hang = False
+        self.hung = 0
+        self._released = threading.Event()
         # domain -> account_type answered by user realm discovery
         self.realms: dict[str, str] = {"contoso.example": "Managed",
                                        "fabrikam.example": "Federated",
@@ -70,9 +75,18 @@ class FakeLogin:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _hung(self) -> bool:
+                if not login.hang:
+                    return False
+                login.hung += 1
+                login._released.wait(60)
+                return True
+
             def do_GET(self) -> None:  # noqa: N802
                 tenant = self.path.strip("/").split("/")[0]
                 login.requests.append((self.path, {}))
+                if self._hung():
+                    return
                 if "/v2.0/adminconsent" in self.path:
                     self._consent()
                     return
@@ -112,6 +126,8 @@ class FakeLogin:
                 length = int(self.headers.get("Content-Length", "0"))
                 form = urllib.parse.parse_qs(self.rfile.read(length).decode())
                 login.requests.append((self.path, form))
+                if self._hung():
+                    return
                 if login.fail_with:
                     self._json(400, {"error": login.fail_with,
                                      "error_description": "AADSTS50013: assertion failed"})
@@ -160,6 +176,10 @@ class FakeLogin:
         """A client context (aiohttp) that trusts this server's certificate."""
         return ssl.create_default_context(cafile=str(self.cert))
 
+    def release(self) -> None:
+        """Let hung requests go (unanswered): their callers see the connection close."""
+        self._released.set()
+
     def token_requests(self) -> list[dict[str, list[str]]]:
         return [form for path, form in self.requests if path.endswith("/token")]
 
@@ -168,6 +188,7 @@ class FakeLogin:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self._server.shutdown()
         self._server.server_close()
         self._dir.cleanup()
