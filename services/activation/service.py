@@ -18,7 +18,7 @@ import re
 import secrets
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.activation import tokens
 from services.activation.mail import activation_mail
+from services.activation.proof import GRAPH_DEFAULT_SCOPE, ConsentProver, ConsentUnproven
 from services.activation.views import (
     ActivationError,
     Completion,
@@ -58,7 +59,10 @@ ELIGIBLE_KINDS: dict[str, tuple[str, ...]] = {
     OrgKind.DISTRIBUTOR: (OrgKind.CUSTOMER, OrgKind.PARTNER),
     OrgKind.PARTNER: (OrgKind.CUSTOMER,),
 }
-GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default"
+# Link states in which Microsoft's callback (and a pending confirmation) may still use it.
+USABLE = ("sent", "opened", "pending")
+# The landing page waits this long at most for the tenant of the customer's domain.
+LANDING_LOOKUP_S = 3.0
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -80,6 +84,9 @@ class ActivationPolicy:
     state_key: bytes = b""
     login_base_url: str = "https://login.microsoftonline.com"
     client_id: str = ""  # the bot's app registration, which the customer consents to
+    # Its secret: proves a consent with an app-only token in the consenting tenant.
+    client_secret: str = field(default="", repr=False)
+    proof_timeout_s: float = 10.0  # each call to the login endpoint
 
 
 def _now() -> dt.datetime:
@@ -98,18 +105,23 @@ def link_state(link: ActivationLink, now: dt.datetime) -> str:
         return "revoked"
     if _aware(link.expires_at) <= now:
         return "expired"
+    if link.pending_tenant_id is not None:
+        return "pending"
     return "opened" if link.opened_at is not None else "sent"
 
 
 class ActivationService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], mailer: Mailer,
                  accounts: AccountCheck, policy: ActivationPolicy,
-                 clock: Callable[[], dt.datetime] = _now) -> None:
+                 clock: Callable[[], dt.datetime] = _now,
+                 prover: ConsentProver | None = None) -> None:
         self._sessions = sessions
         self._mailer = mailer
         self._accounts = accounts
         self._policy = policy
         self._clock = clock
+        self._prover = prover or ConsentProver(policy.login_base_url, policy.client_id,
+                                               policy.client_secret, policy.proof_timeout_s)
 
     # -- choosing what to activate -------------------------------------------------
 
@@ -300,7 +312,9 @@ class ActivationService:
 
     async def landing(self, token: str, cid: str | None = None) -> Landing | None:
         """What the landing page shows for a usable link; None for any other token
-        (unknown, malformed, expired, used, revoked), which get one and the same page."""
+        (unknown, malformed, expired, used, revoked), which get one and the same page.
+        The consent URL names the tenant of the customer's domain when login tells it
+        (in time), else Microsoft's `organizations` endpoint."""
         if not tokens.well_formed(token):
             return None
         hashed = tokens.token_hash(token)
@@ -314,8 +328,7 @@ class ActivationService:
             if row is None or not hmac.compare_digest(row[0].token_hash, hashed):
                 return None
             link, org, sender = row
-            if link_state(link, now) not in ("sent", "opened") or \
-                    org.onboarding == Onboarding.ONBOARDED:
+            if link_state(link, now) not in USABLE or org.onboarding == Onboarding.ONBOARDED:
                 return None
             first = link.opened_at is None
             if first:
@@ -325,16 +338,22 @@ class ActivationService:
                                     {"link": link.id, "first": first}, cid))
             sender_org = await session.get(Organization, sender.organization_id)
             state = tokens.sign_state(self._policy.state_key, link.id, hashed)
-            return Landing(link.id, org.name, sender.name,
-                           sender_org.name if sender_org else "", _aware(link.expires_at),
-                           link.language, self.consent_url(state))
+            view = (link.id, org.name, sender.name, sender_org.name if sender_org else "",
+                    _aware(link.expires_at), link.language)
+            domain = org.domain
+        tenant = await self._prover.domain_tenant(
+            domain, timeout_s=min(self._policy.proof_timeout_s, LANDING_LOOKUP_S))
+        return Landing(*view, self.consent_url(state, tenant))
 
-    def consent_url(self, state: str) -> str:
+    def consent_url(self, state: str, tenant: str | None = None) -> str:
+        """Microsoft's admin consent for the app: in TENANT when known (the customer's
+        admin signs in to their own tenant), else in whichever work or school tenant."""
         query = urllib.parse.urlencode({
             "client_id": self._policy.client_id,
             "redirect_uri": f"{self._policy.base_url}/activate/callback",
             "state": state, "scope": GRAPH_DEFAULT_SCOPE})
-        return f"{self._policy.login_base_url.rstrip('/')}/organizations/v2.0/adminconsent?{query}"
+        authority = tenant if tenant and GUID_RE.match(tenant) else "organizations"
+        return f"{self._policy.login_base_url.rstrip('/')}/{authority}/v2.0/adminconsent?{query}"
 
     async def _verified_link(self, session: AsyncSession, state: str,
                              lock: bool = False) -> ActivationLink:
@@ -350,57 +369,184 @@ class ActivationService:
             raise ActivationError("bad_state")
         return link
 
+    async def _callback_allowed(self, session: AsyncSession, link: ActivationLink,
+                                org: Organization, tenant: str) -> None:
+        """What the callback needs besides Microsoft's proof (checked before asking
+        Microsoft, and again under lock before writing)."""
+        if not GUID_RE.match(tenant):
+            raise ActivationError("bad_tenant")
+        if link_state(link, self._clock()) not in USABLE or \
+                org.onboarding == Onboarding.ONBOARDED:
+            raise ActivationError("invalid_link")
+        await self._tenant_free(session, tenant, org.id)
+
+    @staticmethod
+    async def _tenant_free(session: AsyncSession, tenant: str, org_id: str) -> None:
+        owner = (await session.execute(select(Organization.id).where(
+            Organization.tenant_id == tenant, Organization.id != org_id)
+            .limit(1))).scalar_one_or_none()
+        if owner is not None:
+            raise ActivationError("tenant_in_use")
+
     async def complete(self, state: str, tenant: str, cid: str | None = None) -> Completion:
-        """Microsoft's callback after the customer's admin granted consent: the link is
-        used once, the organization onboarded with the tenant, all in one transaction."""
+        """Microsoft's callback after the customer's admin granted consent. The state must
+        be signed for a usable link; then Microsoft must prove the consent (an app-only
+        token in TENANT, see services.activation.proof). When TENANT is the tenant of the
+        organization's domain, the link is used once and the organization onboarded with
+        it, in one transaction; otherwise (another tenant, or the domain's is unknown)
+        the consent waits on the link for the sender's confirmation in Teams
+        (`confirm_pending`). No proof: nothing changes, the link stays usable."""
         tenant = (tenant or "").strip().lower()
         refusal: ActivationError | None = None
+        context: tuple[int, str, str] | None = None
+        extra: dict[str, Any] = {}
         try:
+            async with self._sessions() as session:
+                link = await self._verified_link(session, state)
+                org = await session.get(Organization, link.organization_id)
+                assert org is not None
+                context = (link.id, link.organization_id, link.recipient_email)
+                await self._callback_allowed(session, link, org, tenant)
+                org_name, domain = org.name, org.domain
+            try:
+                await self._prover.prove(tenant)
+            except ConsentUnproven as exc:
+                logger.warning("activation link %s: consent of tenant %s not proven: %s",
+                               context[0], tenant, exc.reason)
+                extra = {"proof": exc.reason, "tenant": tenant}
+                raise ActivationError("consent_unproven", org_name) from None
+            domain_tenant = await self._prover.domain_tenant(domain)
             async with self._sessions() as session, session.begin():
                 link = await self._verified_link(session, state, lock=True)
                 org = await session.get(Organization, link.organization_id,
                                         with_for_update=True)
                 assert org is not None
-                context = (link.id, link.organization_id, link.recipient_email)
-                if not GUID_RE.match(tenant):
-                    raise ActivationError("bad_tenant")
-                if link_state(link, self._clock()) not in ("sent", "opened") or \
-                        org.onboarding == Onboarding.ONBOARDED:
-                    raise ActivationError("invalid_link")
-                owner = (await session.execute(select(Organization.id).where(
-                    Organization.tenant_id == tenant, Organization.id != org.id)
-                    .limit(1))).scalar_one_or_none()
-                if owner is not None:
-                    raise ActivationError("tenant_in_use")
-                used = await session.execute(update(ActivationLink).where(
-                    ActivationLink.id == link.id, ActivationLink.used_at.is_(None),
-                    ActivationLink.revoked_at.is_(None)).values(
-                    used_at=self._clock(), tenant_id=tenant))
-                if used.rowcount != 1:  # type: ignore[attr-defined]
-                    raise ActivationError("invalid_link")
-                before = {"onboarding": org.onboarding, "tenant_id": org.tenant_id}
-                org.onboarding, org.tenant_id = Onboarding.ONBOARDED, tenant
-                await bump_data_version(session)
-                sender = await session.get(Operator, link.created_by_id)
-                assert sender is not None
-                session.add(self._event(link.recipient_email, sender.organization_id,
-                                        "activation.completed", org.id, before,
-                                        {"onboarding": "onboarded", "tenant_id": tenant,
-                                         "link": link.id}, cid))
-                return Completion(org.id, org.name, tenant, sender.id,
-                                  link.sender_conversation)
+                await self._callback_allowed(session, link, org, tenant)
+                if domain_tenant == tenant:
+                    return await self._onboard(session, link, org, tenant,
+                                               link.recipient_email, None, cid,
+                                               {"proof": "app_token",
+                                                "domain_tenant": domain_tenant})
+                return await self._hold(session, link, org, tenant, domain_tenant, cid)
         except ActivationError as exc:
             refusal = exc
-        if refusal.code != "bad_state":
+        if context is not None:
             link_id, org_id, recipient = context
             await self._audit_alone(recipient, await self._sender_org(link_id),
                                     "activation.failed", org_id,
-                                    {"link": link_id, "reason": refusal.code}, cid)
+                                    {"link": link_id, "reason": refusal.code, **extra}, cid)
         else:
             await self._audit_alone("consent-callback", None, "activation.refused",
                                     str(tokens.state_link_id(state) or "?"),
                                     {"reason": "bad_state"}, cid)
         raise refusal
+
+    async def _onboard(self, session: AsyncSession, link: ActivationLink, org: Organization,
+                       tenant: str, actor: str, actor_org: str | None, cid: str | None,
+                       extra: dict[str, Any]) -> Completion:
+        """Use the link and onboard its organization with TENANT (in SESSION's
+        transaction, with its audit event)."""
+        used = await session.execute(update(ActivationLink).where(
+            ActivationLink.id == link.id, ActivationLink.used_at.is_(None),
+            ActivationLink.revoked_at.is_(None)).values(
+            used_at=self._clock(), tenant_id=tenant, pending_tenant_id=None,
+            pending_domain_tenant_id=None, pending_at=None))
+        if used.rowcount != 1:  # type: ignore[attr-defined]
+            raise ActivationError("invalid_link")
+        before = {"onboarding": org.onboarding, "tenant_id": org.tenant_id}
+        org.onboarding, org.tenant_id = Onboarding.ONBOARDED, tenant
+        await bump_data_version(session)
+        sender = await session.get(Operator, link.created_by_id)
+        assert sender is not None
+        session.add(self._event(actor, actor_org or sender.organization_id,
+                                "activation.completed", org.id, before,
+                                {"onboarding": "onboarded", "tenant_id": tenant,
+                                 "link": link.id, **extra}, cid))
+        return Completion(org.id, org.name, tenant, sender.id, link.sender_conversation,
+                          link_id=link.id)
+
+    async def _hold(self, session: AsyncSession, link: ActivationLink, org: Organization,
+                    tenant: str, domain_tenant: str | None, cid: str | None) -> Completion:
+        """A proven consent from a tenant that is not (known to be) the domain's: kept on
+        the link for the sender to confirm; the organization stays invited."""
+        link.pending_tenant_id, link.pending_domain_tenant_id = tenant, domain_tenant
+        link.pending_at = self._clock()
+        sender = await session.get(Operator, link.created_by_id)
+        assert sender is not None
+        session.add(self._event(link.recipient_email, sender.organization_id,
+                                "activation.pending", org.id, None,
+                                {"link": link.id, "tenant_id": tenant, "domain": org.domain,
+                                 "domain_tenant": domain_tenant, "proof": "app_token"}, cid))
+        return Completion(org.id, org.name, None, sender.id, link.sender_conversation,
+                          link_id=link.id, pending_tenant=tenant, domain=org.domain,
+                          domain_tenant=domain_tenant)
+
+    # -- the sender's confirmation of a consent from another tenant ---------------
+
+    async def _pending_link(self, session: AsyncSession, scope: Scope,
+                            link_id: int) -> tuple[ActivationLink, Organization]:
+        """The link with a pending consent, if this admin may send links for its
+        organization (one outside the scope reads like one that does not exist)."""
+        link = (await session.execute(select(ActivationLink).where(
+            ActivationLink.id == link_id).with_for_update())).scalar_one_or_none()
+        if link is None:
+            raise ActivationError("not_found")
+        await self._target(session, scope, link.organization_id, lock=True)
+        org = await session.get(Organization, link.organization_id)
+        assert org is not None
+        return link, org
+
+    async def confirm_pending(self, scope: Scope, link_id: int, tenant: str,
+                              cid: str | None = None) -> Completion:
+        """The sender (or another admin who may send links for the organization) confirms
+        the consent that TENANT gave: the organization is onboarded with it, if the link
+        is still usable, its pending tenant is still TENANT and no other organization has
+        that tenant. Microsoft proved the consent at callback time."""
+        scope.require(Right.SEND_ACTIVATION)
+        tenant = str(tenant or "").strip().lower()
+        context: tuple[int, str] | None = None
+        try:
+            async with self._sessions() as session, session.begin():
+                link, org = await self._pending_link(session, scope, link_id)
+                context = (link.id, org.id)
+                if link_state(link, self._clock()) not in USABLE:
+                    raise ActivationError("invalid_link", org.name)
+                if link.pending_tenant_id is None or link.pending_tenant_id != tenant:
+                    raise ActivationError("no_pending", org.name)
+                await self._tenant_free(session, tenant, org.id)
+                return await self._onboard(
+                    session, link, org, tenant, scope.email, scope.organization_id, cid,
+                    {"proof": "app_token", "confirmed_by": scope.email,
+                     "domain_tenant": link.pending_domain_tenant_id})
+        except ActivationError as exc:
+            if context is not None:
+                await self._audit_alone(scope.email, scope.organization_id,
+                                        "activation.failed", context[1],
+                                        {"link": context[0], "reason": exc.code,
+                                         "step": "confirm"}, cid)
+            raise
+
+    async def cancel_pending(self, scope: Scope, link_id: int,
+                             cid: str | None = None) -> Completion:
+        """The admin refuses the consent from another tenant: the pending consent is
+        dropped and the link revoked (it went to someone who consented for another
+        organization); the organization stays invited and a new link can be sent."""
+        scope.require(Right.SEND_ACTIVATION)
+        async with self._sessions() as session, session.begin():
+            link, org = await self._pending_link(session, scope, link_id)
+            if link_state(link, self._clock()) != "pending":
+                raise ActivationError("no_pending", org.name)
+            tenant = link.pending_tenant_id
+            link.revoked_at = self._clock()
+            link.pending_tenant_id = link.pending_domain_tenant_id = None
+            link.pending_at = None
+            session.add(self._event(scope.email, scope.organization_id, "activation.revoked",
+                                    org.id, {"link": link.id, "pending_tenant": tenant},
+                                    {"reason": "tenant_not_confirmed"}, cid))
+            sender = await session.get(Operator, link.created_by_id)
+            assert sender is not None
+            return Completion(org.id, org.name, None, sender.id, link.sender_conversation,
+                              link_id=link.id)
 
     async def consent_failed(self, state: str, error: str, description: str,
                              cid: str | None = None) -> Completion:

@@ -65,6 +65,15 @@ class Completion:
     sender_id: int
     sender_conversation: dict[str, Any] | None
     error: str | None = None  # the consent error, when the customer's admin did not consent
+    # A consent proven for a tenant other than the domain's: the sender must confirm it.
+    link_id: int | None = None
+    pending_tenant: str | None = None
+    domain: str | None = None
+    domain_tenant: str | None = None  # None: the domain's tenant could not be found
+
+    @property
+    def pending(self) -> bool:
+        return self.pending_tenant is not None
 
     @property
     def language(self) -> str:

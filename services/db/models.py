@@ -231,6 +231,11 @@ class ActivationLink(Base):
     # Where the sender asked (a Teams conversation reference), to tell them when the
     # customer completes onboarding.
     sender_conversation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A consent proven for a tenant that is not the tenant of the organization's domain
+    # (None: the domain's tenant is unknown): not onboarded until the sender confirms.
+    pending_tenant_id: Mapped[str | None] = mapped_column(String(36))
+    pending_domain_tenant_id: Mapped[str | None] = mapped_column(String(36))
+    pending_at: Mapped[dt.datetime | None] = mapped_column(TS)
 
     __table_args__ = (
         Index("ix_activation_links_creator_created", "created_by_id", "created_at"),

@@ -1,6 +1,12 @@
 """A small real Microsoft identity platform stand-in: HTTPS on 127.0.0.1 with a
 self-signed certificate (msal accepts https authorities only), serving tenant metadata and
-the token endpoint. Records every request; can be told to fail."""
+the token endpoint. Records every request; can be told to fail.
+
+Admin consent as Entra does it: client credentials in a tenant (a GUID in the path) are
+granted only once that tenant consented (`consent()`, or the consent redirect), and the
+access token is a JWT whose payload names the tenant (`tid`) and the app (`appid`).
+OpenID discovery answers per domain (`domains`: the domain's tenant, or None for a domain
+no tenant has). `unreachable()` stops the server: its port refuses connections."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import json
+import re
 import ssl
 import tempfile
 import threading
@@ -22,6 +29,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+
+GUID_RE = re.compile(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
+
+
+def _b64(value: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
 def _self_signed(directory: Path) -> tuple[Path, Path]:
@@ -62,6 +75,15 @@ class FakeLogin:
         self.consent_tenant = "00000000-0000-0000-0000-00000000c0de"
         self.consent_error: tuple[str, str] | None = None
         self.last_redirect: str | None = None
+        # Tenants whose admin consented to the app: the only GUID tenants that get
+        # client-credential tokens. Domain -> tenant for OpenID discovery (None: unknown
+        # to Microsoft); a domain not listed is answered with itself as the tenant.
+        self.consented: set[str] = set()
+        self.domains: dict[str, str | None] = {}
+        # tenant in the path -> the `tid` its tokens name (a login that answers for
+        # another tenant than asked: never trusted)
+        self.token_tids: dict[str, str] = {}
+        self._stopped = False
         self._dir = tempfile.TemporaryDirectory()
         self.cert, key = _self_signed(Path(self._dir.name))
         login = self
@@ -98,6 +120,12 @@ class FakeLogin:
                                      "domain_name": domain})
                     return
                 base = login.base_url
+                if tenant in login.domains:
+                    if login.domains[tenant] is None:
+                        self._json(400, {"error": "invalid_tenant", "error_description":
+                                         f"AADSTS90002: Tenant '{tenant}' not found."})
+                        return
+                    tenant = str(login.domains[tenant])
                 self._json(200, {
                     "token_endpoint": f"{base}/{tenant}/oauth2/v2.0/token",
                     "authorization_endpoint": f"{base}/{tenant}/oauth2/v2.0/authorize",
@@ -114,6 +142,7 @@ class FakeLogin:
                                 error_description=login.consent_error[1])
                 else:
                     back.update(admin_consent="True", tenant=login.consent_tenant)
+                    login.consented.add(login.consent_tenant)
                 location = query.get("redirect_uri", [""])[0] + "?" + \
                     urllib.parse.urlencode(back)
                 login.last_redirect = location
@@ -142,6 +171,19 @@ class FakeLogin:
                         "scope": " ".join(form.get("scope", []))}
                 if form.get("grant_type") != ["client_credentials"]:  # no user for app tokens
                     body["client_info"] = client_info
+                elif GUID_RE.match(tenant):  # an app-only token in a customer's tenant
+                    if tenant not in login.consented:
+                        self._json(400, {"error": "unauthorized_client", "error_description":
+                                         f"AADSTS700016: Application not found in the "
+                                         f"directory '{tenant}'."})
+                        return
+                    claims = {"aud": "https://graph.microsoft.com",
+                              "tid": login.token_tids.get(tenant, tenant),
+                              "appid": form.get("client_id", [""])[0], "idtyp": "app",
+                              "iss": f"https://sts.windows.net/{tenant}/"}
+                    body["access_token"] = ".".join(
+                        (_b64({"typ": "JWT", "alg": "RS256", "nonce": uid}), _b64(claims),
+                         "c2lnbmF0dXJl"))
                 self._json(200, body)
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -180,6 +222,17 @@ class FakeLogin:
         """Let hung requests go (unanswered): their callers see the connection close."""
         self._released.set()
 
+    def consent(self, tenant: str) -> None:
+        """TENANT's admin consented to the app (as the consent redirect records)."""
+        self.consented.add(tenant)
+
+    def unreachable(self) -> None:
+        """Stop answering: connections to the port are refused from now on."""
+        if not self._stopped:
+            self._stopped = True
+            self._server.shutdown()
+            self._server.server_close()
+
     def token_requests(self) -> list[dict[str, list[str]]]:
         return [form for path, form in self.requests if path.endswith("/token")]
 
@@ -189,6 +242,5 @@ class FakeLogin:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
-        self._server.shutdown()
-        self._server.server_close()
+        self.unreachable()
         self._dir.cleanup()
