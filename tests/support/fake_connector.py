@@ -43,6 +43,9 @@ class FakeConnector:
     retry_after: str | None = None
     refused: list[tuple[str, int]] = field(default_factory=list)  # (conversation, status)
     delay_s: float = 0  # seconds before answering a post (a slow or hung connector)
+    # The roster: Teams user id -> its member record (`GET .../members/{id}`)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    member_requests: list[str] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
@@ -52,7 +55,16 @@ class FakeConnector:
                             self._send)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}",
                            self._update)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         return app
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = request.match_info["member"]
+        self.member_requests.append(member)
+        if member not in self.members:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation",
+                                                "message": "not a member"}}, status=404)
+        return web.json_response(self.members[member])
 
     def _failure(self, conversation: str) -> web.Response | None:
         if conversation in self.broken:
