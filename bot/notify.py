@@ -1,6 +1,10 @@
 """Running notifications in the bot's process: the daily pass at NOTIFY_AT in NOTIFY_TZ
 (on one instance at a time, by a database lease) and the outbox sender, which also
-retries what failed. `partnerbot notify run` does one pass for an external scheduler."""
+retries what failed. `partnerbot notify run` does one pass for an external scheduler.
+
+One drain at a time per process (the pass's and the sender loop's take turns on a lock):
+claims are atomic across processes anyway (services/notifications/outbox.py), but two
+drains in one process would only compete for the same rate limits and connections."""
 
 from __future__ import annotations
 
@@ -45,13 +49,19 @@ class NotificationRunner:
         self.sender = OutboxSender(services.database.sessions, self.connector,
                                    TeamsLimits(settings.notify_max_rps), services.notifications,
                                    on_gone=self._tell_admins, holder=self.holder)
+        self._draining = asyncio.Lock()
 
     async def run_once(self, today: dt.date, wait_s: float = 0.0) -> tuple[PassResult,
                                                                            DrainResult]:
         result = await self._services.notifications.run_pass(today, digest_activity,
                                                              self.holder)
-        drained = await self.sender.drain(max_wait_s=wait_s)
+        drained = await self.drain(max_wait_s=wait_s)
         return result, drained
+
+    async def drain(self, *, until_idle: bool = True, max_wait_s: float = 0.0) -> DrainResult:
+        """Send what is due; waits for a drain already running in this process."""
+        async with self._draining:
+            return await self.sender.drain(until_idle=until_idle, max_wait_s=max_wait_s)
 
     async def _tell_admins(self, gone: list[SubscriptionView]) -> None:
         """The bot was removed from a channel: its subscribing admin hears it in their
@@ -85,7 +95,7 @@ class NotificationRunner:
         """Retries and notices: whatever falls due in the outbox."""
         while True:
             try:
-                await self.sender.drain(until_idle=False)
+                await self.drain(until_idle=False)
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - e.g. the database away; try again later

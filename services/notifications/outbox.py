@@ -1,5 +1,12 @@
-"""The outbox sender: claims due messages (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so
-several instances share the work), sends them at Teams' pace, and records the outcome.
+"""The outbox sender: claims due messages, sends them at Teams' pace, and records the
+outcome.
+
+A claim is one conditional UPDATE ... RETURNING: only rows still pending and unclaimed
+(or whose claim expired) are taken, so two drains, in one process or in several, never
+hold the same message, on SQLite (where `FOR UPDATE` is a no-op and writers serialize)
+as on PostgreSQL (`FOR UPDATE SKIP LOCKED` spreads the rows over the instances first).
+A claim lasts CLAIM_S and is renewed while its message waits for a rate-limit slot; a
+message whose claim was lost meanwhile is left to its new holder, unsent.
 
 - sent: marked with the new message id;
 - 429, 412, 502, 504, 500, 503 and network errors: retried with exponential backoff and
@@ -63,7 +70,8 @@ class OutboxSender:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], connector: ConnectorClient,
                  limits: TeamsLimits, notifications: NotificationService, *,
                  on_gone: OnGone | None = None, concurrency: int = 32,
-                 backoff: Backoff = Backoff(), holder: str | None = None) -> None:
+                 backoff: Backoff = Backoff(), holder: str | None = None,
+                 claim_s: float = CLAIM_S) -> None:
         self._sessions = sessions
         self._connector = connector
         self._limits = limits
@@ -73,25 +81,44 @@ class OutboxSender:
         self._batch = concurrency * 4
         self._backoff = backoff
         self.holder = holder or uuid.uuid4().hex[:16]
+        self._claim_s = claim_s
 
     async def claim(self, limit: int) -> list[OutboxMessage]:
+        """Take up to LIMIT due messages for this holder. The UPDATE re-checks that each
+        row is still free, so of two drains that picked the same rows only one gets each
+        (RETURNING says which)."""
         now = _now()
-        until = now + dt.timedelta(seconds=CLAIM_S)
-        due = (select(OutboxMessage.id).where(
-            OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-            (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
-            .with_for_update(skip_locked=True))
+        until = now + dt.timedelta(seconds=self._claim_s)
+        free = (OutboxMessage.status == "pending",
+                (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now))
+        due = (select(OutboxMessage.id).where(OutboxMessage.next_attempt_at <= now, *free)
+               .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+               .with_for_update(skip_locked=True))
         async with self._sessions() as session, session.begin():
             ids = list((await session.execute(due)).scalars())
             if not ids:
                 return []
-            await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                                  .values(claimed_by=self.holder, claimed_until=until))
+            taken = list((await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id.in_(ids), *free)
+                .values(claimed_by=self.holder, claimed_until=until)
+                .returning(OutboxMessage.id))).scalars())
+            if not taken:
+                return []
             rows = (await session.execute(select(OutboxMessage).where(
-                OutboxMessage.id.in_(ids)))).scalars().all()
+                OutboxMessage.id.in_(taken), OutboxMessage.claimed_by == self.holder)
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id))).scalars().all()
             session.expunge_all()
         return list(rows)
+
+    async def renew(self, message_id: int) -> bool:
+        """Extend this holder's claim on MESSAGE_ID; False when the claim was lost (it
+        expired and another drain took the message, or it is no longer pending)."""
+        until = _now() + dt.timedelta(seconds=self._claim_s)
+        async with self._sessions() as session, session.begin():
+            renewed = await session.execute(update(OutboxMessage).where(
+                OutboxMessage.id == message_id, OutboxMessage.claimed_by == self.holder,
+                OutboxMessage.status == "pending").values(claimed_until=until))
+        return bool(renewed.rowcount)  # type: ignore[attr-defined]
 
     async def drain(self, *, until_idle: bool = True,
                     max_wait_s: float = 0.0) -> DrainResult:
@@ -110,7 +137,9 @@ class OutboxSender:
                     done, running = await asyncio.wait(running,
                                                        return_when=asyncio.FIRST_COMPLETED)
                     for task in done:
-                        totals[task.result()] += 1
+                        outcome = task.result()
+                        if outcome in totals:  # "lost": another holder has it now
+                            totals[outcome] += 1
                     continue
                 wait = await self._next_due_in()
                 if not until_idle or wait is None or loop.time() + wait > deadline:
@@ -134,7 +163,12 @@ class OutboxSender:
         reference = message.reference or {}
         service_url = str(reference.get("serviceUrl") or reference.get("service_url") or "")
         tenant = message.tenant_id or "-"
-        await self._limits.pace(message.conversation_id, tenant)
+        if not await self._limits.pace(message.conversation_id, tenant,
+                                       keep_alive=lambda: self.renew(message.id),
+                                       every_s=self._claim_s / 3):
+            logger.warning("outbox %s: claim lost while waiting for a slot; left to its "
+                           "new holder", message.id)
+            return "lost"
         async with self._slots:
             try:
                 activity_id = await self._connector.send(service_url, message.conversation_id,

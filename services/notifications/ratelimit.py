@@ -1,13 +1,14 @@
 """Teams' send limits, in process: per conversation at most 7 messages a second and 60
 in 30 seconds; per app and tenant at most NOTIFY_MAX_RPS a second. `wait` tells how long
-to wait before the next message may go; `take` records it."""
+to wait before the next message may go; `take` records it; `pace` waits and takes,
+calling a keep-alive (the outbox renewing its claim) while it waits."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 Window = tuple[int, float]  # (messages, seconds)
 CONVERSATION_WINDOWS: tuple[Window, ...] = ((7, 1.0), (60, 30.0))
@@ -58,13 +59,25 @@ class TeamsLimits:
         self.conversations.take(conversation)
         self.tenants.take(tenant)
 
-    async def pace(self, conversation: str, tenant: str) -> None:
+    async def pace(self, conversation: str, tenant: str, *,
+                   keep_alive: Callable[[], Awaitable[bool]] | None = None,
+                   every_s: float = 30.0) -> bool:
         """Wait for a free slot in both limits, then take it (no await in between, so
-        concurrent senders never overrun a limit)."""
-        for _ in range(100_000):
+        concurrent senders never overrun a limit). While waiting, KEEP_ALIVE runs every
+        EVERY_S seconds; when it answers False the wait ends without a slot (False)."""
+        clock = asyncio.get_running_loop().time
+        alive_at = clock()
+        for _ in range(1_000_000):
             delay = self.wait(conversation, tenant)
             if delay <= 0:
                 self.take(conversation, tenant)
-                return
-            await asyncio.sleep(delay)
+                return True
+            if keep_alive is None:
+                await asyncio.sleep(delay)
+                continue
+            await asyncio.sleep(min(delay, max(0.01, alive_at + every_s - clock())))
+            if clock() - alive_at >= every_s:
+                if not await keep_alive():
+                    return False
+                alive_at = clock()
         raise RuntimeError("rate limiter never freed a slot")
