@@ -250,3 +250,27 @@ async def test_french_notice(demo_db: Database) -> None:
     (told,) = await world.outbox(chat(CHLOE))
     assert "appartiennent maintenant à votre organisation" in text(told)
     assert "n'est plus administrateur" in text(told)
+
+
+async def test_two_instances_settling_at_once_tell_the_admins_once(demo_db: Database) -> None:
+    """The pass on one instance and a licence alert on another find the same departed
+    creator: the conditional UPDATE lets one of them re-own and tell."""
+    import asyncio
+
+    first, second = World(demo_db), World(demo_db)
+    await first.known_chats(ALICE, CHLOE)
+    sub_id = await first.channel(ALICE)
+    await first.personal(ALICE)
+    await first.set_operator(ALICE, status="removed")
+
+    async def settle(world: World) -> Any:
+        async with demo_db.sessions() as session, session.begin():
+            return await world.notifications.owners.settle(session)
+
+    results = await asyncio.gather(settle(first), settle(second))
+    assert sorted((r.ended, r.reowned) for r in results) == [(0, 0), (1, 1)]
+    assert sum(r.told for r in results) == 1
+    assert len(await first.outbox(chat(CHLOE))) == 1
+    assert (await first.sub(sub_id)).created_by_id is None
+    assert len(await first.audit("notifications.reowned")) == 1
+    assert len(await first.audit("notifications.ended")) == 1
