@@ -39,7 +39,7 @@ async def test_ask_in_the_playground_ui(stack: Stack) -> None:
         await page.get_by_text("Personal Chat").first.click()
         box = page.locator('[contenteditable="true"]').first
         await box.click()
-        await page.keyboard.type("which clients expire this month")
+        await page.keyboard.type("which clients expire in November 2026")
         await page.keyboard.press("Enter")
         heading = page.get_by_text("Customers expiring between").last
         await heading.wait_for(timeout=30_000)
