@@ -4,7 +4,12 @@ retries what failed. `partnerbot notify run` does one pass for an external sched
 
 One drain at a time per process (the pass's and the sender loop's take turns on a lock):
 claims are atomic across processes anyway (services/notifications/outbox.py), but two
-drains in one process would only compete for the same rate limits and connections."""
+drains in one process would only compete for the same rate limits and connections.
+
+Retention runs with the daily pass, on the instance whose pass ran, under a lease of its
+own (a cron `notify run` beside the scheduler): finished outbox messages and refused-
+action audit rows older than RETENTION_DAYS, SSO token-exchange state older than a day,
+and the processed-activity ledger past its day."""
 
 from __future__ import annotations
 
@@ -12,17 +17,33 @@ import asyncio
 import datetime as dt
 import logging
 import uuid
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.services import BotServices
 from cards.notifications import card_message, digest_activity, gone_card
+from services.dedup import ActivityLedger
 from services.i18n import messages
 from services.notifications.connector import BotCredentials, ConnectorClient
-from services.notifications.outbox import OutboxSender
+from services.notifications.leases import Leases
+from services.notifications.outbox import OutboxSender, prune_outbox
 from services.notifications.ratelimit import TeamsLimits
 from services.notifications.views import DrainResult, PassResult, SubscriptionView
 
 logger = logging.getLogger(__name__)
+
+RETENTION_LEASE = "retention"
+TOKEN_EXCHANGE_KEEP = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """Rows the retention removed, by table."""
+
+    outbox: int
+    sign_ins: int  # SSO token-exchange items in bot_state
+    activities: int
+    refused: int  # refused-action audit rows
 
 
 def next_run(now: dt.datetime, at: str, tz: str) -> dt.datetime:
@@ -50,13 +71,44 @@ class NotificationRunner:
                                    TeamsLimits(settings.notify_max_rps), services.notifications,
                                    on_gone=self._tell_admins, holder=self.holder)
         self._draining = asyncio.Lock()
+        self.pruned: Pruned | None = None  # what the last pass's retention removed
 
     async def run_once(self, today: dt.date, wait_s: float = 0.0) -> tuple[PassResult,
                                                                            DrainResult]:
         result = await self._services.notifications.run_pass(today, digest_activity,
                                                              self.holder)
+        self.pruned = None
+        if result.ran:
+            try:
+                self.pruned = await self.prune()
+            except Exception:  # noqa: BLE001 - the outbox is still sent; tomorrow retries
+                logger.exception("retention failed")
         drained = await self.drain(max_wait_s=wait_s)
         return result, drained
+
+    async def prune(self, now: dt.datetime | None = None) -> Pruned | None:
+        """Remove what the retention no longer keeps; None when another instance holds
+        the retention lease (it is doing the same)."""
+        services = self._services
+        sessions = services.database.sessions
+        leases = Leases(sessions)
+        if not await leases.acquire(RETENTION_LEASE, self.holder, 600):
+            return None
+        try:
+            now = now or dt.datetime.now(dt.UTC)
+            keep = dt.timedelta(days=services.settings.retention_days)
+            pruned = Pruned(
+                outbox=await prune_outbox(sessions, now - keep),
+                sign_ins=await services.state.prune_token_exchanges(
+                    now - min(keep, TOKEN_EXCHANGE_KEEP)),
+                activities=await ActivityLedger(sessions).prune(),
+                refused=await services.audit.prune_refused(now - keep))
+        finally:
+            await leases.release(RETENTION_LEASE, self.holder)
+        logger.info("retention: %d outbox messages, %d sign-in exchanges, %d activities, "
+                    "%d refused-action audit rows removed", pruned.outbox, pruned.sign_ins,
+                    pruned.activities, pruned.refused)
+        return pruned
 
     async def drain(self, *, until_idle: bool = True, max_wait_s: float = 0.0) -> DrainResult:
         """Send what is due; waits for a drain already running in this process."""

@@ -30,6 +30,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         runner = NotificationRunner(BotServices.create(settings, db))
         today = args.now or dt.datetime.now(dt.UTC).date()
         result, drained = await runner.run_once(today, wait_s=args.wait)
+        pruned = runner.pruned
     finally:
         if runner is not None:
             await runner.close()
@@ -41,6 +42,10 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     _out(f"pass {today}: {result.subscriptions} subscriptions, {result.digests} digests "
          f"({result.items} items); outbox: {drained.sent} sent, {drained.retried} to retry, "
          f"{drained.dead} dead, {drained.deactivated} deactivated")
+    if pruned is not None:
+        _out(f"retention ({settings.retention_days} days): removed {pruned.outbox} finished "
+             f"outbox messages, {pruned.sign_ins} sign-in exchanges, {pruned.activities} "
+             f"processed activities, {pruned.refused} refused-action audit rows")
     return 0
 
 
@@ -79,7 +84,9 @@ def add_parser(sub: Any) -> None:
     run = notify_sub.add_parser(
         "run", help="run one notification pass and send the outbox",
         description="Queue each subscription's due digest (once, whichever instance runs "
-        "it) and send the outbox at Teams' pace. For cron; see NOTIFY_SCHEDULER.")
+        "it), remove what RETENTION_DAYS no longer keeps (finished outbox messages, "
+        "refused-action audit rows, day-old sign-in exchanges and processed activities) "
+        "and send the outbox at Teams' pace. For cron; see NOTIFY_SCHEDULER.")
     run.add_argument("--now", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                      help="the pass's date (default: today, UTC)")
     run.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",

@@ -1,5 +1,7 @@
 """Each incoming activity is processed once: Teams re-sends an activity it got no answer
-for within 15 s, possibly to another instance."""
+for within 15 s, possibly to another instance. Rows older than KEEP are pruned every
+PRUNE_EVERY activities a process sees, and by the daily retention (bot/notify.py), so a
+quiet process's rows go too."""
 
 from __future__ import annotations
 
@@ -33,10 +35,16 @@ class ActivityLedger:
         self._since_prune += 1
         if self._since_prune >= PRUNE_EVERY:
             self._since_prune = 0
-            async with self._sessions() as session, session.begin():
-                await session.execute(delete(ProcessedActivity).where(
-                    ProcessedActivity.received_at < now - KEEP))
+            await self.prune(now - KEEP)
         return True
+
+    async def prune(self, before: dt.datetime | None = None) -> int:
+        """Forget activities received before BEFORE (default: KEEP ago); how many."""
+        before = before or dt.datetime.now(dt.UTC) - KEEP
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(delete(ProcessedActivity).where(
+                ProcessedActivity.received_at < before))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def forget(self, conversation_id: str, activity_id: str) -> None:
         """The turn failed: a re-send of this activity must run again, not be ignored."""

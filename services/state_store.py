@@ -3,10 +3,16 @@
 Several bot instances share it through the database: every write names the e-tag it
 read, and a write over a newer e-tag is refused (StateConflict) instead of silently
 losing the other instance's change. The botbuilder `Storage` adapter is in bot/storage.py.
+
+botbuilder's TeamsSSOTokenExchangeMiddleware writes one item per sign-in token exchange
+(key `{channel}/{conversation}/{exchange id}`, a `_TokenStoreItem`) only to refuse a
+duplicate exchange arriving at once; nothing reads them later, so the daily retention
+removes them after a day (`prune_token_exchanges`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.db.models import BotStateRecord
 
 ANY = "*"
+# How SqlStorage (jsonpickle) stores botbuilder's token-exchange item.
+TOKEN_EXCHANGE_ITEM = ('{"py/object": "botbuilder.core.teams.'
+                       'teams_sso_token_exchange_middleware._TokenStoreItem"')
 
 
 class StateConflict(Exception):
@@ -93,3 +102,14 @@ class StateStore:
             return
         async with self._sessions() as session, session.begin():
             await session.execute(delete(BotStateRecord).where(BotStateRecord.key.in_(wanted)))
+
+    async def prune_token_exchanges(self, before: dt.datetime) -> int:
+        """Delete the SSO token-exchange items last written before BEFORE (never
+        conversation, user or dialog state); how many."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(delete(BotStateRecord).where(
+                BotStateRecord.updated_at < before,
+                BotStateRecord.data.startswith(TOKEN_EXCHANGE_ITEM, autoescape=True),
+                ~BotStateRecord.key.contains("/conversations/", autoescape=True),
+                ~BotStateRecord.key.contains("/users/", autoescape=True)))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.db.models import ChannelSubscription, OutboxMessage
@@ -212,6 +212,20 @@ class OutboxSender:
             await session.execute(update(OutboxMessage).where(
                 OutboxMessage.id == message_id, OutboxMessage.claimed_by == self.holder)
                 .values(**values))
+
+
+FINISHED = ("sent", "dead", "cancelled")
+
+
+async def prune_outbox(sessions: async_sessionmaker[AsyncSession],
+                       before: dt.datetime) -> int:
+    """Delete finished messages (sent, dead-lettered, cancelled) whose last event (sent,
+    else last attempt) is before BEFORE; pending ones stay whatever their age."""
+    async with sessions() as session, session.begin():
+        result = await session.execute(delete(OutboxMessage).where(
+            OutboxMessage.status.in_(FINISHED),
+            func.coalesce(OutboxMessage.sent_at, OutboxMessage.next_attempt_at) < before))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def outbox_status(sessions: async_sessionmaker[AsyncSession],
