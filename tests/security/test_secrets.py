@@ -71,6 +71,7 @@ def login(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLogin]:
     with FakeLogin() as fake:
         fake.realms["ateliermarchand.fr"] = "Managed"
         fake.consent_tenant = TENANT
+        fake.domains["atelier-marchand.example"] = TENANT  # the customer's own tenant
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.cert))
         yield fake
 
@@ -154,6 +155,8 @@ async def test_no_secret_reaches_the_logs_or_the_database(
             assert login.last_redirect is not None
             async with http.get(login.last_redirect, allow_redirects=False) as done:
                 assert done.status == 200
+            # proven with an app-only token in the tenant (the secret in play, never logged)
+            assert f"/{TENANT}/oauth2/v2.0/token" in [path for path, _ in login.requests]
             async with http.get(f"{base}/activate/{link_token}") as again:  # used: refused
                 assert again.status == 404
             state = urllib.parse.parse_qs(urllib.parse.urlsplit(
