@@ -15,6 +15,7 @@ from cards.activation import (
     new_customer_card,
     pick_card,
 )
+from cards.activation_pending import cancelled_card, confirmed_card, pending_card
 from cards.help import welcome_card
 from cards.notices import error_card, not_operator_card
 from cards.notifications import (
@@ -26,7 +27,7 @@ from cards.notifications import (
 )
 from cards.operator_requests import approval_card, change_confirm_card
 from cards.operator_requests import confirm_card as operator_confirm_card
-from services.activation import Target
+from services.activation import Completion, Target
 from services.i18n import messages
 from services.notifications import Digest, DigestItem, SubscriptionView
 from services.operators import RequestView
@@ -87,6 +88,19 @@ def built_cards(language: str) -> dict[str, dict[str, Any]]:
         "activation_completed": completed_card(tr, "Atelier Marchand", "c-atelier-marchand"),
         "activation_failed": consent_failed_card(tr, "Atelier Marchand", "c-atelier-marchand",
                                                  "access_denied"),
+        "activation_pending": pending_card(tr, Completion(
+            "c-atelier-marchand", "Atelier Marchand", None, 1, None, link_id=7,
+            pending_tenant="1b4e28ba-2fa1-4d2a-883f-0016d3cca427",
+            domain="atelier-marchand.example",
+            domain_tenant="7d3c1f0e-5b2a-4c8d-9e6f-0a1b2c3d4e5f")),
+        "activation_pending_unknown": pending_card(tr, Completion(
+            "c-atelier-marchand", "Atelier Marchand", None, 1, None, link_id=7,
+            pending_tenant="1b4e28ba-2fa1-4d2a-883f-0016d3cca427",
+            domain="atelier-marchand.example")),
+        "activation_confirmed": confirmed_card(tr, Completion(
+            "c-atelier-marchand", "Atelier Marchand", "1b4e28ba-2fa1-4d2a-883f-0016d3cca427",
+            1, None, link_id=7), "Alice Durand"),
+        "activation_cancelled": cancelled_card(tr, "Atelier Marchand"),
         "approval_pending": approval_card(request, tr, decider_view=True,
                                           admin_user_ids=["8:orgid:634cd7e1"]),
         "approval_decided": approval_card(decided, tr, decider_view=False,
