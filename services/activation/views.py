@@ -91,7 +91,7 @@ class LinkView:
     sent_by: str
     created_at: dt.datetime
     expires_at: dt.datetime
-    state: str  # sent / opened / used / expired / revoked
+    state: str  # sent / opened / pending (a consent to confirm) / used / expired / revoked
     opened_at: dt.datetime | None
     used_at: dt.datetime | None
     tenant_id: str | None
