@@ -216,6 +216,10 @@ class Settings(BaseSettings):
             raise ValueError(problem)
         if not self.bot_id:
             return self
+        if self.mail_transport is MailTransport.LOG:
+            raise ValueError("MAIL_TRANSPORT=log writes live activation links to the log: "
+                             "with BOT_ID set (production) choose MAIL_TRANSPORT=smtp or "
+                             "graph")
         if self.bot_type is not BotType.MULTI_TENANT and not self.bot_tenant_id:
             raise ValueError(f"BOT_TENANT_ID is required when BOT_TYPE is {self.bot_type.value}")
         if self.bot_type is not BotType.USER_ASSIGNED_MSI and not self.bot_password:

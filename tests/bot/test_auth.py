@@ -24,6 +24,7 @@ from tests.support.jwt_issuer import (  # noqa: F401 - jwt_issuer_fixture regist
     fresh_channel_keys,
     jwt_issuer_fixture,
 )
+from tests.support.settings import PRODUCTION_MAIL
 
 BOT_ID = "5a2c0f4e-7d0b-4b8e-9a57-0b6b2f6c1d11"
 BOT_PASSWORD = "not-used-for-expect-replies"  # noqa: S105 - a test value
@@ -61,7 +62,7 @@ async def bot_client(aiohttp_client: Any, demo_db: Database) -> AsyncIterator[Cl
     """Build the app over the demo database with the given settings overrides."""
 
     async def make(**overrides: Any) -> TestClient:
-        values = {"BOT_ID": BOT_ID, "BOT_PASSWORD": BOT_PASSWORD,
+        values = {**PRODUCTION_MAIL, "BOT_ID": BOT_ID, "BOT_PASSWORD": BOT_PASSWORD,
                   "DATABASE_URL": demo_db.url, **overrides}
         app = create_app(load_settings(**values), database=demo_db)
         return await aiohttp_client(app)

@@ -201,3 +201,18 @@ def test_audit_command(sqlite_env: Path, capsys: Any) -> None:
     assert all("action=operator.migrated" in line for line in lines)
     assert main(["audit", "--since", "2999-01-01"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_production_refuses_the_log_mail_transport(sqlite_env: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: Any) -> None:
+    """With BOT_ID set, `MAIL_TRANSPORT=log` would write live activation links to the
+    log: the bot refuses to start and names the setting."""
+    monkeypatch.setenv("BOT_ID", "5a2c0f4e-7d0b-4b8e-9a57-0b6b2f6c1d11")
+    monkeypatch.setenv("BOT_PASSWORD", "a-secret")
+    monkeypatch.delenv("MAIL_TRANSPORT", raising=False)
+    assert main(["serve"]) == 2
+    assert "MAIL_TRANSPORT=log" in capsys.readouterr().err
+    monkeypatch.setenv("MAIL_TRANSPORT", "log")
+    assert main(["db", "upgrade"]) == 2
+    assert "MAIL_TRANSPORT" in capsys.readouterr().err

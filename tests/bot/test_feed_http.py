@@ -24,6 +24,7 @@ from services.feed import signature
 from tests.security.support import ALICE, BOOKKEEPING, snapshot
 from tests.support import activities as A
 from tests.support.jwt_issuer import LocalIssuer, fresh_channel_keys
+from tests.support.settings import PRODUCTION_MAIL
 
 BOT_ID = "5a2c0f4e-7d0b-4b8e-9a57-0b6b2f6c1d11"
 FEED_APP = "3f0c9a52-1d2e-4b7a-9c8d-6e5f4a3b2c1d"
@@ -49,6 +50,7 @@ def make_client_fixture(aiohttp_client: Any, demo_db: Database,
 
     async def make(**settings: str) -> Any:
         config = load_settings(**{
+            **PRODUCTION_MAIL,
             "DATABASE_URL": demo_db.url, "BOT_ID": BOT_ID, "BOT_PASSWORD": "unused-here",
             "BOT_OPENID_METADATA_URL": issuer.metadata_url,
             "ENTRA_OPENID_METADATA_URL": issuer.metadata_url, "FEED_SECRET": SECRET,

@@ -24,6 +24,7 @@ from services.graph_auth import GraphTokenProvider
 from tests.dialogs.test_sign_in import ALICE_AAD, BOT_ID, CONNECTION, adapter_for, sso_token
 from tests.support.fake_login import FakeLogin
 from tests.support.jwt_issuer import LocalIssuer
+from tests.support.settings import PRODUCTION_MAIL
 
 JANE_OID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
 
@@ -59,7 +60,8 @@ async def test_graph_lookup_fills_the_name_and_object_id(
 
     settings = load_settings(BOT_ID=BOT_ID, BOT_PASSWORD="secret", DATABASE_URL=demo_db.url,
                              OAUTH_CONNECTION_NAME=CONNECTION,
-                             ENTRA_OPENID_METADATA_URL=issuer.metadata_url)
+                             ENTRA_OPENID_METADATA_URL=issuer.metadata_url,
+                             **PRODUCTION_MAIL)
     services = BotServices.create(settings, demo_db)
     services.accounts = AccountVerifier(login.base_url, login.session())
     services.graph = GraphTokenProvider(BOT_ID, "secret", "contoso-tenant",

@@ -25,6 +25,7 @@ from services.db.engine import Database
 from services.db.models import AuditEvent, Operator
 from services.network.importer import NetworkImporter
 from tests.support.jwt_issuer import LocalIssuer
+from tests.support.settings import PRODUCTION_MAIL
 
 BOT_ID = "5a2c0f4e-7d0b-4b8e-9a57-0b6b2f6c1d11"
 CONNECTION = "teams-sso"
@@ -51,7 +52,8 @@ def sso_token(issuer: LocalIssuer, oid: str, username: str, tid: str = CONTOSO_T
 def make_bot(db: Database, issuer: LocalIssuer) -> PartnerBot:
     settings = load_settings(BOT_ID=BOT_ID, BOT_PASSWORD="unused", DATABASE_URL=db.url,
                              OAUTH_CONNECTION_NAME=CONNECTION,
-                             ENTRA_OPENID_METADATA_URL=issuer.metadata_url)
+                             ENTRA_OPENID_METADATA_URL=issuer.metadata_url,
+                             **PRODUCTION_MAIL)
     return PartnerBot(BotServices.create(settings, db), MemoryStorage())
 
 
@@ -277,7 +279,8 @@ async def test_tokens_never_reach_the_database(demo_db: Database, issuer: LocalI
 
     settings = load_settings(BOT_ID=BOT_ID, BOT_PASSWORD="unused", DATABASE_URL=demo_db.url,
                              OAUTH_CONNECTION_NAME=CONNECTION,
-                             ENTRA_OPENID_METADATA_URL=issuer.metadata_url)
+                             ENTRA_OPENID_METADATA_URL=issuer.metadata_url,
+                             **PRODUCTION_MAIL)
     bot = PartnerBot(BotServices.create(settings, demo_db),
                      SqlStorage(StateStore(demo_db.sessions)))
     adapter = adapter_for(bot, ALICE_AAD)

@@ -22,6 +22,7 @@ from services.operators import OperatorService
 from tests.support import activities as A
 from tests.support.fake_connector import FakeConnector
 from tests.support.jwt_issuer import LocalIssuer, fresh_channel_keys
+from tests.support.settings import PRODUCTION_MAIL
 
 BOT_ID = "5a2c0f4e-7d0b-4b8e-9a57-0b6b2f6c1d11"
 SERVICE_URL = "http://127.0.0.1:9/"  # discard port: nothing may be sent there
@@ -47,7 +48,7 @@ async def production(aiohttp_client: Any, db: Database, issuer: LocalIssuer,
                      **overrides: Any) -> TestClient:
     settings = load_settings(DATABASE_URL=db.url, BOT_ID=BOT_ID, BOT_PASSWORD="unused",
                              BOT_OPENID_METADATA_URL=issuer.metadata_url,
-                             NOTIFY_SCHEDULER="off", **overrides)
+                             NOTIFY_SCHEDULER="off", **{**PRODUCTION_MAIL, **overrides})
     return await aiohttp_client(create_app(settings, database=db))
 
 
