@@ -136,6 +136,8 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
         if settings.local_mode:
             logger.warning("BOT_ID is empty: local mode, inbound authentication is OFF; "
                            "use only on this machine (Agents Playground)")
+            logger.warning("local mode: the Microsoft 365 account check is OFF; e-mails "
+                           "are checked for syntax and personal mail domains only")
         yield
         for task in background:
             task.cancel()
