@@ -30,6 +30,7 @@ from tests.support import activities as A
 from tests.support.fake_login import FakeLogin
 from tests.support.jwt_issuer import LocalIssuer, fresh_channel_keys
 from tests.support.playground import free_port
+from tests.support.settings import PRODUCTION_MAIL
 from tests.support.smtp_server import SmtpServer
 
 BOT_ID = "5a2c0f4e-7d0b-4b8e-9a57-0b6b2f6c1d11"
@@ -80,7 +81,7 @@ def _sso_bot(db: Database, issuer: LocalIssuer, login: FakeLogin) -> PartnerBot:
     settings = load_settings(BOT_ID=BOT_ID, BOT_PASSWORD=BOT_PASSWORD, DATABASE_URL=db.url,
                              LOGIN_BASE_URL=login.base_url, GRAPH_BASE_URL="http://127.0.0.1:9",
                              OAUTH_CONNECTION_NAME="teams-sso",
-                             ENTRA_OPENID_METADATA_URL=issuer.metadata_url)
+                             ENTRA_OPENID_METADATA_URL=issuer.metadata_url, **PRODUCTION_MAIL)
     return PartnerBot(BotServices.create(settings, db), MemoryStorage())
 
 
