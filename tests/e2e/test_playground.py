@@ -6,6 +6,7 @@ Connector the bot replies to."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
 
@@ -94,3 +95,32 @@ async def test_a_channel_subscription_gets_its_digest(playground: Playground,
     assert run.returncode == 0 and "1 digests" in output, output
     digest = await playground.wait_for(_created_in("team-contoso", "Expiring soon"))
     assert "Contoso Partners" in card_text(digest)
+
+
+async def test_the_offline_demo_adds_an_operator_and_sends_an_activation_link(
+        playground: Playground, stack: Stack) -> None:
+    """Local mode checks e-mail addresses offline (syntax and consumer domains) and mails
+    to the log: both dialogs complete in the Playground without Microsoft 365."""
+    chat = "personal-chat-alice"
+    await playground.say(chat, "add jane@contoso.example as reader")
+    await playground.wait_for(_created_in(chat, "jane@contoso.example"))
+    await playground.say(chat, "apply")
+    await playground.wait_for(_created_in(chat, "jane@contoso.example was added as"))
+
+    await playground.say(chat, "send an activation link to Atelier Marchand")
+    await playground.wait_for(lambda e: e.get("action") == "createMessage" and
+                              "Atelier Marchand" in str((e.get("message") or {}).get("text")))
+    await playground.say(chat, "it@ateliermarchand.example")
+    await playground.wait_for(_created_in(chat, "it@ateliermarchand.example"))
+    await playground.say(chat, "send")
+    await playground.wait_for(_created_in(chat, "Activation link for Atelier Marchand sent"))
+
+    path = stack.database_url.split("///", 1)[1]
+    with sqlite3.connect(path) as db:
+        operator = db.execute("SELECT status FROM operators WHERE email = ?",
+                              ("jane@contoso.example",)).fetchone()
+        link = db.execute("SELECT recipient_email FROM activation_links").fetchall()
+        onboarding = db.execute("SELECT onboarding FROM organizations WHERE name = ?",
+                                ("Atelier Marchand",)).fetchone()
+    assert operator == ("active",)
+    assert link == [("it@ateliermarchand.example",)] and onboarding == ("invited",)
