@@ -117,18 +117,29 @@ class NotificationRunner:
 
     async def _tell_admins(self, gone: list[SubscriptionView]) -> None:
         """The bot was removed from a channel: its subscribing admin hears it in their
-        personal chat (through the outbox, like everything proactive)."""
-        ids = [v.created_by_id for v in gone if v.created_by_id is not None]
-        chats = await self._services.conversations.personal(ids)
+        personal chat (through the outbox, like everything proactive); a subscription
+        the organization owns (its creator left) is told to the organization's admins."""
+        owners: dict[int, list[int]] = {}
         for view in gone:
-            reference = chats.get(view.created_by_id or -1)
-            if reference is None or view.kind == "personal":
+            if view.kind == "personal":
+                continue
+            if view.created_by_id is not None:
+                owners[view.id] = [view.created_by_id]
+            else:
+                admins = await self._services.operators.admins_of(view.organization_id)
+                owners[view.id] = [admin_id for admin_id, _email, _aad in admins]
+        chats = await self._services.conversations.personal(
+            sorted({i for ids in owners.values() for i in ids}))
+        for view in gone:
+            references = [chats[i] for i in owners.get(view.id, []) if i in chats]
+            if not references:
                 logger.warning("subscription %s deactivated (%s); no chat to tell its admin",
                                view.id, view.deactivated_reason)
                 continue
-            tr = messages(view.language)
-            card = gone_card(view, view.deactivated_reason or "?", tr)
-            await self._services.notifications.enqueue_notice(reference, card_message(card))
+            card = gone_card(view, view.deactivated_reason or "?", messages(view.language))
+            for reference in references:
+                await self._services.notifications.enqueue_notice(reference,
+                                                                  card_message(card))
 
     async def scheduler(self) -> None:
         """Each day at NOTIFY_AT: one pass (whichever instance gets the lease)."""

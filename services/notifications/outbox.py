@@ -208,10 +208,12 @@ class OutboxSender:
         return "retried"
 
     async def _mark(self, message_id: int, **values: Any) -> None:
+        """Record an attempt's outcome on a message this holder still has, unless it was
+        cancelled meanwhile (e.g. its operator was removed): the cancellation stands."""
         async with self._sessions() as session, session.begin():
             await session.execute(update(OutboxMessage).where(
-                OutboxMessage.id == message_id, OutboxMessage.claimed_by == self.holder)
-                .values(**values))
+                OutboxMessage.id == message_id, OutboxMessage.claimed_by == self.holder,
+                OutboxMessage.status == "pending").values(**values))
 
 
 FINISHED = ("sent", "dead", "cancelled")

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.app import RUNNER, SERVICES, create_app
 from bot.notify import NotificationRunner
@@ -129,6 +129,21 @@ async def test_a_removed_bot_deactivates_and_tells_the_admin(bot: Bot) -> None:
     # Later passes send nothing there.
     result, _ = await bot.runner.run_once(TODAY + dt.timedelta(days=1))
     assert result.digests == 0
+
+
+async def test_a_removed_bot_in_a_channel_the_organization_owns_tells_its_admins(
+        bot: Bot) -> None:
+    """The subscribing admin left (the organization owns the channel's subscription now):
+    when the bot is removed from the channel, the organization's admins hear it."""
+    await bot.post(A.message("help", expect_replies=True))  # Alice's personal chat is known
+    await bot.say_in_channel("notify this channel 30 days before expiry")
+    async with bot.database.sessions() as session, session.begin():
+        await session.execute(update(ChannelSubscription).values(created_by_id=None))
+    bot.connector.broken[CHANNEL] = (403, "BotNotInConversationRoster")
+    _, drained = await bot.runner.run_once(TODAY, wait_s=5)
+    assert drained.deactivated == 1
+    told = [s for s in bot.connector.sent if s.conversation_id.startswith("a:")]
+    assert any("Notifications stopped" in s.text for s in told)
 
 
 async def test_readers_are_told_who_can_and_may_ask_for_themselves(bot: Bot) -> None:

@@ -137,3 +137,29 @@ async def test_the_runner_drains_once_at_a_time(
     posts = _posts(fake)
     assert len(posts) == 120 and set(posts.values()) == {1}, posts.most_common(3)
     assert passed.sent + looped.sent == 120
+
+
+async def test_a_message_cancelled_while_it_is_sent_stays_cancelled(
+        database: Database, connector: tuple[FakeConnector, str]) -> None:
+    """An operator removed while their message is on its way: the send's outcome does
+    not overwrite the cancellation (the next pass and the audit see it cancelled)."""
+    fake, url = connector
+    fake.delay_s = 0.5
+    await _enqueue(database, url, 1, 1)
+    client = ConnectorClient(BotCredentials())
+    try:
+        drain = asyncio.create_task(_sender(database, client).drain())
+        while not fake.sent and fake.delay_s:
+            async with database.engine.begin() as conn:
+                claimed = (await conn.execute(text(
+                    "SELECT count(*) FROM outbox WHERE claimed_by IS NOT NULL"))).scalar_one()
+                if claimed:
+                    await conn.execute(text("UPDATE outbox SET status = 'cancelled'"))
+                    break
+            await asyncio.sleep(0.02)
+        await drain
+    finally:
+        await client.close()
+    async with database.engine.connect() as conn:
+        status = (await conn.execute(text("SELECT status FROM outbox"))).scalar_one()
+    assert status == "cancelled"
