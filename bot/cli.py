@@ -18,10 +18,12 @@ from bot.chat_cli import add_parser as add_chat_parser
 from bot.manifest_cli import add_parser as add_manifest_parser
 from bot.notify_cli import add_parser as add_notify_parser
 from bot.settings import Settings, SettingsError, load_settings
+from cards.notifications import reowned_activity
 from services.db.engine import Database, is_sqlite
 from services.db.migrate import current_revision, head_revision, upgrade
 from services.network.importer import NetworkExporter, NetworkImporter
 from services.network.validate import NetworkValidationError
+from services.notifications.owners import SubscriptionOwners
 
 EXIT_USAGE = 2
 
@@ -73,7 +75,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work(db: Database) -> Any:
         await ensure_schema(db, settings)
-        return await NetworkImporter(db.sessions).import_document(doc)
+        owners = SubscriptionOwners(render=reowned_activity)
+        return await NetworkImporter(db.sessions, owners).import_document(doc)
 
     try:
         result = asyncio.run(_with_db(settings, work))

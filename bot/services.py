@@ -137,7 +137,7 @@ class BotServices:
             conversations=ConversationBook(s),
             identity=identity,
             graph=_graph(settings),
-            importer=NetworkImporter(s),
+            importer=NetworkImporter(s, notifications.owners),
             exporter=NetworkExporter(s),
             state=StateStore(s),
             mailer=mailer,

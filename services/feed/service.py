@@ -73,7 +73,7 @@ class FeedService:
                  manages_operators: bool = False) -> None:
         self._sessions = sessions
         self._manages_operators = manages_operators
-        self._importer = NetworkImporter(sessions)
+        self._importer = NetworkImporter(sessions, notifications.owners)
         self._notifications = notifications
         self._alert_pct = alert_pct
         self._render_digest = render_digest

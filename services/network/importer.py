@@ -30,6 +30,7 @@ from services.network.validate import (
     Problem,
     validate_document,
 )
+from services.notifications.owners import SubscriptionOwners
 
 
 @dataclass
@@ -80,8 +81,12 @@ class ImportResult:
 class NetworkImporter:
     """Validates a whole document against the database, then upserts it in one transaction."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 owners: SubscriptionOwners | None = None) -> None:
         self._sessions = sessions
+        # Subscriptions follow the operators a document removes, moves or demotes, in the
+        # same transaction (services/notifications/owners.py).
+        self._owners = owners
 
     async def import_document(self, doc: Any) -> ImportResult:
         async with self._sessions() as session, session.begin():
@@ -92,7 +97,19 @@ class NetworkImporter:
         bookkeeping to the same transaction)."""
         network = validate_document(doc, await self._known(session))
         await _check_removals(session, network)
-        return await self._apply(session, network)
+        result = await self._apply(session, network)
+        await self._settle_operators(session, network)
+        return result
+
+    async def _settle_operators(self, session: AsyncSession, net: NetworkDocument) -> None:
+        emails = [o.email for o in net.operators] + list(net.removed_operators)
+        if self._owners is None or not emails:
+            return
+        ids: list[int] = []
+        for part in chunks(emails):
+            ids += (await session.execute(select(Operator.id).where(
+                Operator.email.in_(part)))).scalars().all()
+        await self._owners.settle(session, ids)
 
     async def _known(self, session: AsyncSession) -> KnownNetwork:
         orgs = (await session.execute(

@@ -274,3 +274,25 @@ async def test_two_instances_settling_at_once_tell_the_admins_once(demo_db: Data
     assert (await first.sub(sub_id)).created_by_id is None
     assert len(await first.audit("notifications.reowned")) == 1
     assert len(await first.audit("notifications.ended")) == 1
+
+
+async def test_an_import_or_feed_removing_an_operator_settles_in_its_transaction(
+        demo_db: Database) -> None:
+    """`partnerbot import` and the feed (with FEED_MANAGES_OPERATORS) go through the
+    importer: removing or demoting an operator there settles their subscriptions at
+    once, not at the next pass."""
+    from services.network.importer import NetworkImporter
+
+    world = World(demo_db)
+    personal = await world.personal(BRUNO)
+    channel = await world.channel(ALICE)
+    await world.known_chats(CHLOE)
+    importer = NetworkImporter(demo_db.sessions, world.notifications.owners)
+    await importer.import_document({"format": "partner-network/1", "operators": [
+        {"email": BRUNO, "removed": True},
+        {"email": ALICE, "name": "Alice Durand", "organization": "p-contoso",
+         "roles": ["reader"]}]})
+    sub = await world.sub(personal)
+    assert (sub.active, sub.deactivated_reason) == (False, "operator_removed")
+    assert (await world.sub(channel)).created_by_id is None  # the organization's now
+    assert len(await world.outbox(chat(CHLOE))) == 1  # the remaining admin is told
