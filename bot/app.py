@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -90,11 +91,37 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
+def in_daemon_thread(work: Callable[[], Any]) -> asyncio.Future[Any]:
+    """WORK in a daemon thread: a shutdown does not wait for it (the default executor's
+    threads are joined at exit, and compiling the recognizers' models takes seconds)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def run() -> None:
+        try:
+            result, error = work(), None
+        except Exception as exc:  # noqa: BLE001 - handed to the awaiting task
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name="warm-up", daemon=True).start()
+    return future
+
+
 async def _warm_up(services: BotServices) -> None:
     """Load the language models and the name index in the background at start-up, so the
     first questions do not pay for them."""
     try:
-        await asyncio.to_thread(recognizers.warm_up)
+        await in_daemon_thread(recognizers.warm_up)
         await services.names.warm()
     except asyncio.CancelledError:
         raise
