@@ -105,6 +105,14 @@ def cases(done: int, pending: int) -> list[tuple[str, tuple[str, str], str, Any,
         ("stranger lists", STRANGER, verbs.LIST_PAGE,
          {"kind": "customer", "offset": 0, "filters": {}}, False),
         ("unknown verb", ALICE, "drop_everything", {"org": "c-bern-energie"}, False),
+        ("reader confirms an onboarding", HUGO, verbs.CONFIRM_ACTIVATION,
+         {"link": 1, "tenant": "0c1d2e3f-4a5b-4c6d-8e9f-a0b1c2d3e4f5"}, False),
+        ("confirms an unknown link", ALICE, verbs.CONFIRM_ACTIVATION,
+         {"link": 10**9, "tenant": "0c1d2e3f-4a5b-4c6d-8e9f-a0b1c2d3e4f5"}, False),
+        ("tampered tenant", ALICE, verbs.CONFIRM_ACTIVATION,
+         {"link": 1, "tenant": "' OR 1=1 --"}, False),
+        ("cancels an unknown link", ALICE, verbs.CANCEL_ACTIVATION, {"link": 10**9}, False),
+        ("tampered link id", BRUNO, verbs.CANCEL_ACTIVATION, {"link": {"$gt": 0}}, False),
     ]
 
 
