@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from cards.common import inert
 from services.i18n import Messages
-from services.understanding.dates import FAR_FUTURE
 from services.understanding.model import Filters
+from services.understanding.ranges import FAR_FUTURE
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.clock import utc_now
 from services.db.models import AuditEvent
 from services.scope import Right, Scope
 
@@ -26,10 +27,6 @@ REFUSED = "action.refused"
 REFUSED_PER_HOUR = 20
 LOG_EVERY = 100  # suppressed refusals between two log lines for one actor
 MAX_ACTORS = 10_000  # actors whose hourly counts this process remembers
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -54,7 +51,7 @@ class AuditEntry:
 class AuditLog:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *,
                  refused_per_hour: int = REFUSED_PER_HOUR,
-                 clock: Callable[[], dt.datetime] = _now) -> None:
+                 clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._sessions = sessions
         self._refused_per_hour = refused_per_hour
         self._clock = clock

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.clock import utc_now
 from services.db.models import (
     AuditEvent,
     Operator,
@@ -77,10 +78,6 @@ class RequestView:
 class AddOutcome:
     applied: bool  # True: the operator exists now; False: a request awaits approval
     request: RequestView | None = None
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _view(op: Operator) -> OperatorView:
@@ -191,7 +188,7 @@ class OperatorService:
                 update(OperatorRequest)
                 .where(OperatorRequest.id == request_id,
                        OperatorRequest.status == RequestStatus.PENDING)
-                .values(status=status, decided_by_id=scope.operator_id, decided_at=_now()))
+                .values(status=status, decided_by_id=scope.operator_id, decided_at=utc_now()))
             if decided.rowcount != 1:  # type: ignore[attr-defined]
                 raise OperatorError("already_decided")
             if approve:

@@ -36,6 +36,7 @@ from services.activation.views import (
     SentLink,
     Target,
 )
+from services.clock import utc_now
 from services.db.meta import bump_data_version, bump_network_version
 from services.db.models import (
     ActivationLink,
@@ -89,10 +90,6 @@ class ActivationPolicy:
     proof_timeout_s: float = 10.0  # each call to the login endpoint
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _aware(value: dt.datetime) -> dt.datetime:
     """SQLite gives naive UTC datetimes back."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
@@ -113,7 +110,7 @@ def link_state(link: ActivationLink, now: dt.datetime) -> str:
 class ActivationService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], mailer: Mailer,
                  accounts: AccountCheck, policy: ActivationPolicy,
-                 clock: Callable[[], dt.datetime] = _now,
+                 clock: Callable[[], dt.datetime] = utc_now,
                  prover: ConsentProver | None = None) -> None:
         self._sessions = sessions
         self._mailer = mailer

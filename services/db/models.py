@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.clock import utc_now
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -69,10 +71,6 @@ class RequestStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 TS = DateTime(timezone=True)
 
 
@@ -94,7 +92,7 @@ class Organization(Base):
     # Every operator addition needs an admin's approval, even an admin's own.
     require_approval: Mapped[bool] = mapped_column(Boolean, default=False,
                                                    server_default="0")
-    updated_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, onupdate=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now, onupdate=utc_now)
 
     __table_args__ = (
         CheckConstraint(
@@ -170,7 +168,7 @@ class Operator(Base):
     tenant_id: Mapped[str | None] = mapped_column(String(36))
     status: Mapped[str] = mapped_column(String(16), default=OperatorStatus.ACTIVE)
     added_by: Mapped[str | None] = mapped_column(String(320))
-    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(TS)
 
     __table_args__ = (
@@ -196,7 +194,7 @@ class OperatorRequest(Base):
     status: Mapped[str] = mapped_column(String(16), default=RequestStatus.PENDING, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(TS)
-    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
     # Where to tell the requester, and every copy of the approval card to update.
     requester_conversation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     card_refs: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
@@ -221,7 +219,7 @@ class ActivationLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
     expires_at: Mapped[dt.datetime] = mapped_column(TS)
     used_at: Mapped[dt.datetime | None] = mapped_column(TS)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(TS)
@@ -260,7 +258,7 @@ class ChannelSubscription(Base):
     notify_time: Mapped[str | None] = mapped_column(String(5))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
     # personal: an operator's own chat ("notify me"); channel: a team channel or group chat
     kind: Mapped[str] = mapped_column(String(16), default="channel", server_default="channel")
     team_id: Mapped[str | None] = mapped_column(String(512), index=True)
@@ -280,7 +278,7 @@ class NotificationSent(Base):
     lead_days: Mapped[int] = mapped_column(Integer, primary_key=True)
     expires_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     outbox_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
 
 
 class OutboxMessage(Base):
@@ -299,11 +297,11 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(16), default="digest")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[dt.datetime | None] = mapped_column(TS)
     last_error: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
     sent_at: Mapped[dt.datetime | None] = mapped_column(TS)
     activity_id: Mapped[str | None] = mapped_column(String(256))
 
@@ -322,7 +320,7 @@ class TeamInstallation(Base):
     team_id: Mapped[str] = mapped_column(String(512), primary_key=True)
     reference: Mapped[dict[str, Any]] = mapped_column(JSON)
     tenant_id: Mapped[str | None] = mapped_column(String(36))
-    installed_at: Mapped[dt.datetime] = mapped_column(TS, default=_now)
+    installed_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
     removed_at: Mapped[dt.datetime | None] = mapped_column(TS)
 
 
@@ -336,7 +334,7 @@ class FeedRequest(Base):
     idempotency_key: Mapped[str] = mapped_column(String(128), primary_key=True)
     status: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now, index=True)
 
 
 class FeedSignature(Base):
@@ -370,7 +368,7 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     correlation_id: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now, index=True)
 
 
 class OperatorConversation(Base):
@@ -382,7 +380,7 @@ class OperatorConversation(Base):
     operator_id: Mapped[int] = mapped_column(
         ForeignKey("operators.id", ondelete="CASCADE"), primary_key=True)
     reference: Mapped[dict[str, Any]] = mapped_column(JSON)
-    updated_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, onupdate=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now, onupdate=utc_now)
 
 
 class ProcessedActivity(Base):
@@ -393,7 +391,7 @@ class ProcessedActivity(Base):
 
     conversation_id: Mapped[str] = mapped_column(String(512), primary_key=True)
     activity_id: Mapped[str] = mapped_column(String(256), primary_key=True)
-    received_at: Mapped[dt.datetime] = mapped_column(TS, default=_now, index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now, index=True)
 
 
 class AppMeta(Base):
@@ -414,7 +412,7 @@ class BotStateRecord(Base):
     etag: Mapped[str] = mapped_column(String(64))
     data: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(
-        TS, default=_now, onupdate=_now, server_default=func.now()
+        TS, default=utc_now, onupdate=utc_now, server_default=func.now()
     )
 
 

@@ -11,7 +11,7 @@ from services.db.meta import network_version
 from services.db.models import Organization, OrgClosure, Sku
 from services.scope import PAGE_OF_KIND, Scope
 from services.understanding.names import Named, NameIndexCache, NameMatch
-from services.understanding.parser import NameResolver as ScopedResolver
+from services.understanding.parser import NameLookup
 
 
 class NameResolver:
@@ -51,7 +51,7 @@ class NameResolver:
         return [m for m in matches if m.item.kind == "sku" or (
             m.item.id in visible and scope.can_view(PAGE_OF_KIND[m.item.kind]))]
 
-    def bind(self, scope: Scope) -> ScopedResolver:
+    def bind(self, scope: Scope) -> NameLookup:
         """The resolver understanding calls for this operator's questions."""
 
         async def resolve(tokens: Sequence[str], anchors: Sequence[int]) -> list[NameMatch]:

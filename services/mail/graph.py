@@ -13,7 +13,7 @@ import aiohttp
 import msal
 
 from services.http_errors import error_code
-from services.mail import MailConfig, MailError, MailMessage
+from services.mail.base import MailConfig, MailError, MailMessage
 from services.msal_client import LoginUnavailable, MsalClient
 
 GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]

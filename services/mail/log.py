@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from services.mail import MailMessage
+from services.mail.base import MailMessage
 
 logger = logging.getLogger(__name__)
 

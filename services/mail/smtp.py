@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosmtplib
 
-from services.mail import MailConfig, MailError, MailMessage
+from services.mail.base import MailConfig, MailError, MailMessage
 
 
 class SmtpMailer:

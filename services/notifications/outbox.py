@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.clock import utc_now
 from services.db.models import ChannelSubscription, OutboxMessage
 from services.notifications.connector import ConnectorClient, ConnectorError
 from services.notifications.ratelimit import TeamsLimits
@@ -47,10 +48,6 @@ FEW_ATTEMPTS = 3
 CLAIM_S = 120.0
 
 OnGone = Callable[[list[SubscriptionView]], Awaitable[None]]
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -87,7 +84,7 @@ class OutboxSender:
         """Take up to LIMIT due messages for this holder. The UPDATE re-checks that each
         row is still free, so of two drains that picked the same rows only one gets each
         (RETURNING says which)."""
-        now = _now()
+        now = utc_now()
         until = now + dt.timedelta(seconds=self._claim_s)
         free = (OutboxMessage.status == "pending",
                 (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now))
@@ -113,7 +110,7 @@ class OutboxSender:
     async def renew(self, message_id: int) -> bool:
         """Extend this holder's claim on MESSAGE_ID; False when the claim was lost (it
         expired and another drain took the message, or it is no longer pending)."""
-        until = _now() + dt.timedelta(seconds=self._claim_s)
+        until = utc_now() + dt.timedelta(seconds=self._claim_s)
         async with self._sessions() as session, session.begin():
             renewed = await session.execute(update(OutboxMessage).where(
                 OutboxMessage.id == message_id, OutboxMessage.claimed_by == self.holder,
@@ -157,7 +154,7 @@ class OutboxSender:
         if first is None:
             return None
         first = first if first.tzinfo else first.replace(tzinfo=dt.UTC)
-        return max(0.0, (first - _now()).total_seconds())
+        return max(0.0, (first - utc_now()).total_seconds())
 
     async def _send(self, message: OutboxMessage) -> str:
         reference = message.reference or {}
@@ -175,7 +172,7 @@ class OutboxSender:
                                                          message.activity)
             except ConnectorError as exc:
                 return await self._failed(message, exc)
-        await self._mark(message.id, status="sent", sent_at=_now(), activity_id=activity_id,
+        await self._mark(message.id, status="sent", sent_at=utc_now(), activity_id=activity_id,
                          attempts=message.attempts + 1, claimed_until=None)
         return "sent"
 
@@ -203,7 +200,7 @@ class OutboxSender:
             return "dead"
         delay = self._backoff.delay(attempts, exc.retry_after)
         await self._mark(message.id, attempts=attempts, last_error=error, claimed_until=None,
-                         next_attempt_at=_now() + dt.timedelta(seconds=delay))
+                         next_attempt_at=utc_now() + dt.timedelta(seconds=delay))
         logger.info("outbox %s: %s, retry %d in %.1fs", message.id, error, attempts, delay)
         return "retried"
 

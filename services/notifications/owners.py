@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.clock import utc_now
 from services.db.models import (
     AuditEvent,
     ChannelSubscription,
@@ -40,10 +41,6 @@ logger = logging.getLogger(__name__)
 
 # (notice, language) -> the activity telling an admin (a card), built by the caller
 RenderReowned = Callable[[ReownedNotice, str], dict[str, Any]]
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def notice_message(reference: dict[str, Any], activity: dict[str, Any],
@@ -74,7 +71,7 @@ class SubscriptionOwners:
     personal ones end regardless."""
 
     def __init__(self, render: RenderReowned | None = None,
-                 clock: Callable[[], dt.datetime] = _now) -> None:
+                 clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._render = render
         self._clock = clock
 

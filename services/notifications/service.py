@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.batches import CHUNK
+from services.clock import utc_now
 from services.db.models import (
     AuditEvent,
     ChannelSubscription,
@@ -59,10 +60,6 @@ PASS_LEASE = "notifications.pass"
 MAX_ITEMS = 500  # per digest; the card shows the first ones and links to the full list
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def clean_leads(leads: Iterable[int] | None) -> tuple[int, ...]:
     values = sorted({int(d) for d in (leads or DEFAULT_LEAD_DAYS) if 0 < int(d) <= 365},
                     reverse=True)
@@ -86,7 +83,7 @@ def subscription_scope(sub: ChannelSubscription, org: Organization) -> Scope:
 
 class NotificationService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 clock: Callable[[], dt.datetime] = _now,
+                 clock: Callable[[], dt.datetime] = utc_now,
                  render_reowned: RenderReowned | None = None) -> None:
         self._sessions = sessions
         self._leases = Leases(sessions)

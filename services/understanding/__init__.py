@@ -4,6 +4,6 @@ Concepts (lexicon.py) and intent rules (intents.py) are declared as data; dates
 (dates.py), numbers (numbers.py) and names (names.py) are recognized first."""
 
 from services.understanding.model import Filters, Intent, Query
-from services.understanding.parser import NameResolver, parse
+from services.understanding.parser import NameLookup, parse
 
-__all__ = ["Filters", "Intent", "NameResolver", "Query", "parse"]
+__all__ = ["Filters", "Intent", "NameLookup", "Query", "parse"]

@@ -13,18 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from services.understanding.numbers import parse_number
-
-FAR_FUTURE = dt.date(9999, 12, 31)
-
-
-@dataclass(frozen=True)
-class DateRange:
-    start: dt.date
-    end: dt.date
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError("a date range ends before it starts")
+from services.understanding.ranges import FAR_FUTURE, DateRange
+from services.understanding.recognizers import match_recognizers
 
 
 @dataclass(frozen=True)
@@ -423,7 +413,6 @@ def find_date_range(
         return found
     if not any((t in DATE_WORDS and t not in AMBIGUOUS_MONTHS) or _year(t) for t in tokens):
         return None
-    from services.understanding.recognizers import match_recognizers
 
     rng = match_recognizers(raw_text, today, language)
     if rng is None and language == "fr":

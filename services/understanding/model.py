@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.understanding.dates import DateRange
+from services.understanding.ranges import DateRange
 
 
 class Intent:

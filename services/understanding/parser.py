@@ -28,7 +28,9 @@ from services.understanding.numbers import NUMBER_WORDS, parse_number
 from services.understanding.text import fold, strip_mentions
 
 # (question tokens, positions of words that are not vocabulary) -> visible name matches
-NameResolver = Callable[[Sequence[str], Sequence[int]], Awaitable[list[NameMatch]]]
+# How the parser looks names up (the directory's NameResolver, bound to the asker's scope,
+# is the one implementation): the question's tokens and the candidate spans to try.
+NameLookup = Callable[[Sequence[str], Sequence[int]], Awaitable[list[NameMatch]]]
 
 KINDS = ("customer", "partner", "distributor")
 EXPIRY_WORDS = frozenset({"expire", "expirent", "expiring", "expiration", "echeance",
@@ -244,7 +246,7 @@ def _leftover_name(parsed: _Parsed, positions: Sequence[int], where: dict[str, l
 
 
 async def parse(text: str, language: str, today: dt.date,
-                resolve: NameResolver | None = None) -> Query:
+                resolve: NameLookup | None = None) -> Query:
     cleaned = strip_mentions(text)
     folded = fold(cleaned).split()
     raw = _raw_tokens(cleaned, len(folded))

@@ -8,7 +8,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from services.understanding.dates import FAR_FUTURE, DateRange
+from services.understanding.ranges import FAR_FUTURE, DateRange
 
 
 @cache
