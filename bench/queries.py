@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import loaded_database, network, percentile, pg_database, summary_ms
-from bot.inprocess import InProcessAdapter, ask, message_activity
-from bot.partner_bot import PartnerBot
 from bot.services import BotServices
 from bot.settings import load_settings
+from bot.teams.handler import PartnerBot
+from bot.teams.inprocess import InProcessAdapter, ask, message_activity
 from services.network.generate import largest_distributor
 
 TODAY = dt.date(2026, 11, 23)

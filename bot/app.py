@@ -1,4 +1,6 @@
-"""The aiohttp application factory."""
+"""The aiohttp application factory: it builds the process's services, the Bot Framework
+adapter and activity handler (bot/teams/), the routes (bot/web/) and the background jobs
+(bot/jobs/), and closes them at shutdown."""
 
 from __future__ import annotations
 
@@ -6,31 +8,25 @@ import asyncio
 import contextlib
 import logging
 import threading
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import CollectorRegistry
 
-from bot.activation_routes import activation_routes
-from bot.adapter import create_adapter
-from bot.answer_cache import AnswerCacheMetrics
-from bot.feed_routes import feed_routes
-from bot.messages_route import messages_handler
-from bot.notify import NotificationRunner
-from bot.partner_bot import PartnerBot
-from bot.proactive import SenderNotifier
+from bot.jobs.notifications import NotificationRunner
 from bot.services import BotServices
 from bot.settings import Settings
-from bot.storage import SqlStorage
+from bot.teams.adapter import create_adapter
+from bot.teams.handler import PartnerBot
+from bot.teams.proactive import SenderNotifier
+from bot.teams.storage import SqlStorage
+from bot.turn.answer_cache import AnswerCacheMetrics
+from bot.web.activation import activation_routes
+from bot.web.feed import feed_routes
+from bot.web.health import health_routes, metrics_middleware
+from bot.web.messages import messages_handler
 from services.db.engine import Database
 from services.dedup import ActivityLedger
 from services.understanding import recognizers
@@ -48,47 +44,6 @@ RUNNER = web.AppKey("runner", NotificationRunner)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MESSAGES: web.AppKey[Handler] = web.AppKey("messages")
-
-
-def _metrics_middleware(registry: CollectorRegistry) -> Any:
-    requests = Counter("partnerbot_http_requests_total", "HTTP requests",
-                       ["route", "status"], registry=registry)
-    latency = Histogram("partnerbot_http_request_seconds", "HTTP request duration",
-                        ["route"], registry=registry)
-
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        route = request.match_info.route.resource.canonical if request.match_info.route.resource \
-            else "unmatched"
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await handler(request)
-            status = response.status
-            return response
-        except web.HTTPException as exc:
-            status = exc.status
-            raise
-        finally:
-            requests.labels(route, str(status)).inc()
-            latency.labels(route).observe(time.perf_counter() - started)
-
-    return middleware
-
-
-async def healthz(_request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
-
-
-async def readyz(request: web.Request) -> web.Response:
-    if await request.app[SERVICES].database.ping():
-        return web.json_response({"status": "ready"})
-    return web.json_response({"status": "database unreachable"}, status=503)
-
-
-async def metrics(request: web.Request) -> web.Response:
-    body = generate_latest(request.app[METRICS])
-    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
 def in_daemon_thread(work: Callable[[], Any]) -> asyncio.Future[Any]:
@@ -133,7 +88,7 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
     """Build the bot's web application. DATABASE, when given, is owned by the caller;
     otherwise the app opens one from the settings and closes it at shutdown."""
     registry = CollectorRegistry()
-    app = web.Application(middlewares=[_metrics_middleware(registry)])
+    app = web.Application(middlewares=[metrics_middleware(registry)])
     app[SETTINGS] = settings
     app[METRICS] = registry
 
@@ -179,9 +134,7 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
 
     app.cleanup_ctx.append(lifecycle)
     app.router.add_post("/api/messages", messages)
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics)
+    app.router.add_routes(health_routes(lambda r: r.app[SERVICES], registry))
     app.router.add_routes(feed_routes(lambda r: r.app[SERVICES]))
     app.router.add_routes(activation_routes(lambda r: r.app[SERVICES].activation,
                                             lambda r: r.app[NOTIFIER]))

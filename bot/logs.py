@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.turnlog import CorrelationFilter
+from services.correlation import CorrelationFilter
 
 _SECRETS = [
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9\-_.~+/=]+"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answer_cache import AnswerCache
-from bot.ratelimit import RateLimiter
 from bot.settings import Settings
+from bot.turn.answer_cache import AnswerCache
+from bot.turn.ratelimit import RateLimiter
 from bot.turn.trust import TrustGate
 from cards.notifications import digest_activity, license_change_activity, reowned_activity
 from services.accounts import AccountVerifier
@@ -107,7 +107,7 @@ class BotServices:
     mailer: Mailer
     activation: ActivationService
     notifications: NotificationService
-    answers: AnswerCache
+    answers: AnswerCache[Any]  # of bot.turn.context.Reply
     feed: FeedService
     feed_auth: FeedAuth
     feed_limiter: RateLimiter

@@ -29,9 +29,10 @@ from cards.common import inert
 from cards.notices import notice_card
 from cards.operator_requests import CONFIRM, confirm_card
 from dialogs.approvals import post_approval_cards
-from dialogs.common import CID, cancelled, card_activity, owner_of, turn_scope
+from dialogs.common import cancelled, card_activity, owner_of, turn_scope
 from services.accounts import WORK_OR_SCHOOL, AccountVerifier
 from services.conversations import ConversationBook
+from services.correlation import current_correlation_id
 from services.i18n import messages
 from services.operators import OperatorError, OperatorService
 from services.understanding.text import fold
@@ -136,7 +137,7 @@ class AddOperatorDialog(ComponentDialog):
         try:
             outcome = await self._operators.add(
                 scope, email, step.values["name"], role, aad_object_id=step.values.get("aad"),
-                cid=step.context.turn_state.get(CID),
+                cid=current_correlation_id(),
                 requester_conversation=_reference(step.context.activity))
         except OperatorError as exc:
             key = f"addop.{exc.code}" if exc.code in {"already_present",

@@ -16,7 +16,6 @@ from services.scope import Scope
 from services.understanding.text import fold
 
 SCOPE = "partnerbot.scope"  # the bot puts the caller's Scope here every turn
-CID = "partnerbot.correlation_id"
 DIALOG_CARD_KEYS = (ACTIVATION_STEP, ADD_OPERATOR_CONFIRM)
 CANCEL = frozenset({"cancel", "annuler", "stop", "abort", "arrete", "laisse tomber"})
 

@@ -24,7 +24,6 @@ from cards.activation import STEP, confirm_card, new_customer_card, pick_card
 from cards.common import inert
 from cards.notices import notice_card
 from dialogs.common import (
-    CID,
     cancelled,
     card_activity,
     owner_of,
@@ -33,6 +32,7 @@ from dialogs.common import (
     turn_scope,
 )
 from services.activation import ActivationError, ActivationService, NewCustomer, SentLink
+from services.correlation import current_correlation_id
 from services.directory import NameResolver
 from services.i18n import Messages, messages
 from services.understanding import parse
@@ -236,7 +236,7 @@ class SendActivationDialog(ComponentDialog):
                 organization_id=step.values.get("org"),
                 new_customer=NewCustomer(**new) if new else None,
                 sender_conversation=reference_of(step.context),
-                cid=step.context.turn_state.get(CID))
+                cid=current_correlation_id())
         except ActivationError as exc:
             await _say(step.context, refusal_text(tr, exc))
             return await step.end_dialog(None)

@@ -5,8 +5,8 @@ the clicker's own scope (an admin who may send links for that organization)."""
 
 from __future__ import annotations
 
-from bot.context import BadCardData, Reply, Request
 from bot.handlers.common import not_found
+from bot.turn.context import BadCardData, Reply, Request
 from cards.activation_pending import cancelled_card, confirmed_card
 from cards.common import inert
 from cards.notices import notice_card

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.context import BadCardData, Reply, Request
 from bot.handlers.common import not_found
+from bot.turn.context import BadCardData, Reply, Request
 from cards.audit import audit_card
 from cards.describe import Described, describe
 from cards.figures import count_card, total_card

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.context import Reply, Request
+from bot.turn.context import Reply, Request
 from cards.common import inert
 from cards.faq import faq_card
 from cards.help import help_card

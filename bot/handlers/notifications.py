@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.context import BadCardData, Reply, Request
+from bot.turn.context import BadCardData, Reply, Request
 from cards.common import inert
 from cards.notices import notice_card
 from cards.notifications import settings_card, subscribed_card

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.context import BadCardData, Reply, Request
+from bot.turn.context import BadCardData, Reply, Request
 from cards.common import inert
 from cards.notices import notice_card
 from cards.operator_requests import approval_card, change_confirm_card, teams_user_ids

@@ -1,2 +1,4 @@
-"""The turn pipeline without Bot Framework types: the trust gate every message and
-invoke passes first. May import `services` and `bot.settings`; never botbuilder."""
+"""The turn pipeline without Bot Framework types: `Request`/`Reply` (`context.py`), the
+pipeline's declaration and steps (`pipeline.py`), the trust gate (`trust.py`), the rate
+limiter, the routing tables, the answer cache and a question's answer. May import
+`bot.services`, `bot.settings`, `bot.handlers`, `cards`, `services`; never botbuilder."""

@@ -24,8 +24,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.ratelimit import RateLimiter, Verdict
 from bot.settings import Settings
+from bot.turn.ratelimit import RateLimiter, Verdict
 from services.batches import Lru
 from services.identity import IdentityService
 from services.roster import RosterBinder, RosterMember

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from botbuilder.schema import Activity, Attachment, HeroCard
 
-from bot.adapter import _AuthConfig, serialize_activity
-from bot.connector_cache import CachingBotFrameworkAuthentication
+from bot.teams.adapter import _AuthConfig, serialize_activity
+from bot.teams.connector_cache import CachingBotFrameworkAuthentication
 from cards.notices import notice_card
 from dialogs.common import card_activity
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from bot.inprocess import InProcessAdapter, ask, message_activity
-from bot.partner_bot import PartnerBot
 from bot.services import BotServices
 from bot.settings import load_settings
+from bot.teams.handler import PartnerBot
+from bot.teams.inprocess import InProcessAdapter, ask, message_activity
 from services.accounts import AccountVerifier
 from services.activation import ActivationService
 from services.db.engine import Database

@@ -203,7 +203,7 @@ async def test_rotated_signing_key_is_fetched(
 ) -> None:
     """After the keys are cached, the issuer rotates to a new key: a token signed with it
     makes the bot fetch the keys again instead of failing until the daily refresh."""
-    from bot import auth_keys
+    from bot.teams import patches
     from tests.support.jwt_issuer import KEYS_PATH, _new_key
 
     resp = await client.post("/api/messages", json=ACTIVITY,
@@ -211,7 +211,7 @@ async def test_rotated_signing_key_is_fetched(
                                                                          service_url=SERVICE_URL)})
     assert resp.status == 200
     jwt_issuer.key, jwt_issuer.kid = _new_key(), "rotated-key"
-    monkeypatch.setattr(auth_keys, "UNKNOWN_KEY_REFRESH_INTERVAL", dt.timedelta(0))
+    monkeypatch.setattr(patches, "UNKNOWN_KEY_REFRESH_INTERVAL", dt.timedelta(0))
     fetches = jwt_issuer.requests.count(KEYS_PATH)
     resp = await client.post("/api/messages", json=ACTIVITY,
                              headers={"Authorization": jwt_issuer.header(BOT_ID,

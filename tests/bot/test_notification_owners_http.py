@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import RUNNER, SERVICES, create_app
-from bot.notify import NotificationRunner
+from bot.jobs.notifications import NotificationRunner
 from bot.settings import load_settings
 from cards.notifications import digest_activity
 from services.db.engine import Database

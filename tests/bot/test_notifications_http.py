@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.app import RUNNER, SERVICES, create_app
-from bot.notify import NotificationRunner
+from bot.jobs.notifications import NotificationRunner
 from bot.settings import load_settings
 from services.db.engine import Database
 from services.db.models import ChannelSubscription, NotificationSent, OutboxMessage

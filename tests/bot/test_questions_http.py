@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from bot.app import create_app
-from bot.inprocess import InProcessAdapter, ask, message_activity
-from bot.partner_bot import PartnerBot
 from bot.services import BotServices
 from bot.settings import load_settings
+from bot.teams.handler import PartnerBot
+from bot.teams.inprocess import InProcessAdapter, ask, message_activity
 from services.db.engine import Database
 from tests.support import activities as A
 

@@ -12,7 +12,7 @@ from botbuilder.dialogs import DialogSet, DialogTurnStatus, TextPrompt, Waterfal
 from botbuilder.dialogs.prompts import PromptOptions
 from botbuilder.schema import Activity
 
-from bot.storage import SqlStorage
+from bot.teams.storage import SqlStorage
 from services.db.engine import Database
 from services.state_store import StateConflict, StateStore
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.ask_cli import Asker
+from bot.cli.ask import Asker
 from cards.activation import (
     completed_card,
     confirm_card,

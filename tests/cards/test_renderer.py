@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.ask_cli import Asker
+from bot.cli.ask import Asker
 from bot.services import BotServices
 from bot.settings import load_settings
 from services.network.importer import NetworkImporter

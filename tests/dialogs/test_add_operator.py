@@ -13,10 +13,10 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 from sqlalchemy import select
 
-from bot.partner_bot import PartnerBot
 from bot.services import BotServices
 from bot.settings import load_settings
-from bot.turnlog import TurnLogMiddleware
+from bot.teams.handler import PartnerBot
+from bot.teams.middleware import TurnLogMiddleware
 from services.accounts import AccountVerifier
 from services.db.engine import Database
 from services.db.models import AuditEvent, Operator, OperatorRequest

@@ -13,9 +13,9 @@ from botbuilder.core import MemoryStorage
 from botbuilder.schema import Activity, ActivityTypes
 from sqlalchemy import select
 
-from bot.partner_bot import PartnerBot
 from bot.services import BotServices
 from bot.settings import load_settings
+from bot.teams.handler import PartnerBot
 from services.accounts import AccountVerifier
 from services.db.engine import Database
 from services.db.models import Operator

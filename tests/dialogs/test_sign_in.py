@@ -18,9 +18,9 @@ from botbuilder.schema import (
 )
 from sqlalchemy import select, update
 
-from bot.partner_bot import PartnerBot
 from bot.services import BotServices
 from bot.settings import load_settings
+from bot.teams.handler import PartnerBot
 from services.db.engine import Database
 from services.db.models import AuditEvent, Operator
 from services.network.importer import NetworkImporter
@@ -252,7 +252,7 @@ async def test_token_exchange_is_deduplicated_in_sql_storage(demo_db: Database,
     """A user with several Teams clients sends the same exchange from each: one proceeds."""
     from botbuilder.core.teams import TeamsSSOTokenExchangeMiddleware
 
-    from bot.storage import SqlStorage
+    from bot.teams.storage import SqlStorage
     from services.state_store import StateStore
 
     bot = make_bot(demo_db, issuer)
@@ -274,7 +274,7 @@ async def test_token_exchange_is_deduplicated_in_sql_storage(demo_db: Database,
 async def test_tokens_never_reach_the_database(demo_db: Database, issuer: LocalIssuer) -> None:
     from sqlalchemy import text
 
-    from bot.storage import SqlStorage
+    from bot.teams.storage import SqlStorage
     from services.state_store import StateStore
 
     settings = load_settings(BOT_ID=BOT_ID, BOT_PASSWORD="unused", DATABASE_URL=demo_db.url,

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from bot.app import create_app
-from bot.routing import VERB_HANDLERS
 from bot.settings import load_settings
+from bot.turn.routing import VERB_HANDLERS
 from cards import verbs
 from services.db.engine import Database
 from services.operators import OperatorService

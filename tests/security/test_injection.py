@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from bot.inprocess import InProcessAdapter, ask, message_activity
-from bot.partner_bot import PartnerBot
 from bot.services import BotServices
 from bot.settings import load_settings
+from bot.teams.handler import PartnerBot
+from bot.teams.inprocess import InProcessAdapter, ask, message_activity
 from services.network.importer import NetworkImporter
 from tests.cards.test_renderer import RENDER, page  # noqa: F401 - `page` is a fixture
 from tests.cards.test_renderer import _missing as renderer_missing

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from bot.app import create_app
-from bot.ratelimit import RateLimiter, Verdict
 from bot.settings import load_settings
+from bot.turn.ratelimit import RateLimiter, Verdict
 from services.db.engine import Database
 from tests.security.support import BRUNO, CLAIRE
 from tests.support import activities as A

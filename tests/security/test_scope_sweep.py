@@ -3,7 +3,7 @@
 For every operator of the demo network, the development evaluation's questions, list
 questions, and questions generated for every organization of the network (its expiry, its
 licences, its customers, in English and in French) go through the bot's real in-process
-turn (`bot.inprocess.ask`, with one page and with the full answer). Card actions carrying
+turn (`bot.teams.inprocess.ask`, with one page and with the full answer). Card actions carrying
 the id of every organization (show_org, a list page filtered by parent) are clicked too.
 Each reply's card and structured answer are serialized and searched for the names, ids and
 domains of every organization the operator may not see.
@@ -42,10 +42,10 @@ import pytest
 from botbuilder.schema import ActivityTypes
 from sqlalchemy import select
 
-from bot.inprocess import InProcessAdapter, ask, message_activity
-from bot.partner_bot import PartnerBot
 from bot.services import BotServices
 from bot.settings import load_settings
+from bot.teams.handler import PartnerBot
+from bot.teams.inprocess import InProcessAdapter, ask, message_activity
 from cards.common import inert
 from cards.notifications import digest_activity
 from services.db.engine import Database

@@ -21,9 +21,9 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 
 from bot.app import SERVICES, create_app
 from bot.logs import configure_logging
-from bot.partner_bot import PartnerBot
 from bot.services import BotServices
 from bot.settings import load_settings
+from bot.teams.handler import PartnerBot
 from services.db.engine import Database
 from tests.security.support import ALICE, snapshot
 from tests.support import activities as A

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.notify import NotificationRunner
+from bot.jobs.notifications import NotificationRunner
 from bot.services import BotServices
 from bot.settings import load_settings
 from services.accounts import UNAVAILABLE

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from bot.handlers.notifications import lead_days_in
-from bot.notify import next_run
+from bot.jobs.notifications import next_run
 from services.notifications import NotificationError, clean_leads, due_lead
 from services.notifications.outbox import Backoff
 from services.notifications.ratelimit import SlidingLimiter, TeamsLimits

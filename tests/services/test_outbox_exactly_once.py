@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.notify import NotificationRunner
+from bot.jobs.notifications import NotificationRunner
 from bot.services import BotServices
 from bot.settings import load_settings
 from services.db.engine import Database

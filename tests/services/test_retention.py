@@ -19,10 +19,10 @@ from sqlalchemy import func, insert, select, update
 
 from bot.app import create_app
 from bot.cli import main
-from bot.notify import NotificationRunner
+from bot.jobs.notifications import NotificationRunner
 from bot.services import BotServices
 from bot.settings import load_settings
-from bot.storage import SqlStorage
+from bot.teams.storage import SqlStorage
 from cards import verbs
 from services.audit import REFUSED_PER_HOUR, AuditLog
 from services.db.engine import Database

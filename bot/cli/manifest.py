@@ -30,7 +30,7 @@ def cmd_manifest(_settings: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: Any) -> None:
+def register(sub: Any) -> None:
     man = sub.add_parser("manifest", help="build and validate the Teams app package",
                          description="The Teams app package (appPackage/).")
     man_sub = man.add_subparsers(dest="manifest_command", required=True, metavar="ACTION")

@@ -9,19 +9,15 @@ import datetime as dt
 import sys
 from typing import Any
 
+from bot.cli.common import ensure_schema, out
 from bot.services import BotServices
 from bot.settings import Settings
 from services.db.engine import Database
 from services.notifications.outbox import outbox_status
 
 
-def _out(text: str) -> None:
-    print(text)  # noqa: T201 - the CLI's output
-
-
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import ensure_schema
-    from bot.notify import NotificationRunner
+    from bot.jobs.notifications import NotificationRunner
 
     db = Database(settings.database_url, **settings.engine_options())
     runner = None
@@ -36,21 +32,20 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             await runner.close()
         await db.dispose()
     if not result.ran:
-        _out(f"pass {today}: skipped, another instance is running it; "
+        out(f"pass {today}: skipped, another instance is running it; "
              f"outbox: {drained.sent} sent")
         return 0
-    _out(f"pass {today}: {result.subscriptions} subscriptions, {result.digests} digests "
+    out(f"pass {today}: {result.subscriptions} subscriptions, {result.digests} digests "
          f"({result.items} items); outbox: {drained.sent} sent, {drained.retried} to retry, "
          f"{drained.dead} dead, {drained.deactivated} deactivated")
     if pruned is not None:
-        _out(f"retention ({settings.retention_days} days): removed {pruned.outbox} finished "
+        out(f"retention ({settings.retention_days} days): removed {pruned.outbox} finished "
              f"outbox messages, {pruned.sign_ins} sign-in exchanges, {pruned.activities} "
              f"processed activities, {pruned.refused} refused-action audit rows")
     return 0
 
 
 async def _status(settings: Settings, _args: argparse.Namespace) -> int:
-    from bot.cli import ensure_schema
 
     db = Database(settings.database_url, **settings.engine_options())
     try:
@@ -58,12 +53,12 @@ async def _status(settings: Settings, _args: argparse.Namespace) -> int:
         status = await outbox_status(db.sessions)
     finally:
         await db.dispose()
-    _out(f"subscriptions: {status.active_subscriptions} active, "
+    out(f"subscriptions: {status.active_subscriptions} active, "
          f"{status.inactive_subscriptions} inactive")
-    _out(f"outbox: {status.pending} pending, {status.sent} sent, {status.dead} dead, "
+    out(f"outbox: {status.pending} pending, {status.sent} sent, {status.dead} dead, "
          f"{status.cancelled} cancelled")
     for message_id, conversation, error, attempts in status.dead_letters:
-        _out(f"  dead #{message_id} conversation={conversation} attempts={attempts} "
+        out(f"  dead #{message_id} conversation={conversation} attempts={attempts} "
              f"error={error or '-'}")
     return 0
 
@@ -77,7 +72,7 @@ def cmd_notify(settings: Settings, args: argparse.Namespace) -> int:
         return 130
 
 
-def add_parser(sub: Any) -> None:
+def register(sub: Any) -> None:
     notify = sub.add_parser("notify", help="expiry notifications: run a pass, show status",
                             description="Proactive expiry notifications.")
     notify_sub = notify.add_subparsers(dest="notify_command", required=True, metavar="ACTION")

@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli.serve import cmd_serve
 from bot.settings import Settings
 
 PLAYGROUND = Path("node_modules") / "@microsoft" / "m365agentsplayground" / "cli.js"
 
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import cmd_serve
 
     if shutil.which("node") is None or not PLAYGROUND.is_file():
         print("The Agents Playground is missing: run `npm install` in the project folder "
@@ -43,7 +43,7 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
             playground.kill()
 
 
-def add_parser(sub: Any) -> None:
+def register(sub: Any) -> None:
     chat = sub.add_parser("chat", help="the bot on demo data with the Agents Playground",
                           description="Run the bot on the demo network and Microsoft's "
                           "Agents Playground (Teams client emulator) pointed at it; open "

@@ -12,7 +12,8 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import ChannelAccount
 
 from bot.services import BotServices
-from bot.turnlog import INTENT
+from bot.teams.edge import team_id_of, tenant_of
+from bot.teams.keys import INTENT
 from cards.help import welcome_card
 from cards.notifications import install_offer_card
 from dialogs.common import card_activity, reference_of
@@ -20,17 +21,6 @@ from services.i18n import messages
 from services.scope import Scope
 
 logger = logging.getLogger(__name__)
-
-
-def team_id_of(context: TurnContext) -> str | None:
-    data = context.activity.channel_data
-    team = data.get("team") if isinstance(data, dict) else None
-    return str(team["id"]) if isinstance(team, dict) and team.get("id") else None
-
-
-def tenant_of(context: TurnContext) -> str | None:
-    conversation = context.activity.conversation
-    return getattr(conversation, "tenant_id", None) if conversation else None
 
 
 class TeamsEvents(TeamsActivityHandler):

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.pages import (
+from bot.web.pages import (
     consent_error_page,
     done_page,
     invalid_page,
@@ -24,8 +24,8 @@ from bot.pages import (
     unproven_page,
     unverified_page,
 )
-from bot.turnlog import new_correlation_id
 from services.activation import ActivationError, ActivationService, Completion
+from services.correlation import new_correlation_id
 from services.i18n import LANGUAGES, Messages, messages
 
 logger = logging.getLogger(__name__)

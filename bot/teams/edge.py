@@ -1,28 +1,19 @@
-"""The trust gate's Bot Framework edge: who an activity says it is from (a `Caller`),
-the Bot Connector's roster entry of the sender, and what a refused sender is told."""
+"""What an activity says about its sender and conversation, for the pipeline: the
+`Caller` the trust gate judges, the Bot Connector's roster entry of the sender, the
+team and tenant of the conversation."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
-from bot.turn.trust import Caller, Refusal
-from cards.notices import not_operator_card, notice_card
+from bot.turn.trust import Caller
 from dialogs.common import activity_tenant
-from services.i18n import Messages
 from services.roster import RosterMember
 
 logger = logging.getLogger(__name__)
-
-# What each refusal says; the tenant refusals answer like anyone who is not an operator.
-REFUSAL_TEXT = {
-    Refusal.NOT_TEAMS: "refusal.not_teams",
-    Refusal.RATE_LIMITED: "limit.questions",
-}
-TENANT_TEXT = "refusal.not_operator.body"
 
 
 def caller_of(context: TurnContext, in_process: bool = False) -> Caller:
@@ -35,16 +26,6 @@ def caller_of(context: TurnContext, in_process: bool = False) -> Caller:
                   user_id=user if isinstance(user, str) and user else None,
                   aad_object_id=aad if isinstance(aad, str) and aad else None,
                   tenant_id=activity_tenant(context), in_process=in_process)
-
-
-def refusal_text(tr: Messages, refusal: Refusal | None) -> str:
-    return tr(REFUSAL_TEXT.get(refusal, TENANT_TEXT) if refusal else TENANT_TEXT)
-
-
-def refusal_card(tr: Messages, refusal: Refusal) -> dict[str, Any]:
-    if refusal in REFUSAL_TEXT:
-        return notice_card(refusal_text(tr, refusal))
-    return not_operator_card(tr)
 
 
 async def roster_member(context: TurnContext) -> RosterMember | None:
@@ -64,3 +45,14 @@ async def roster_member(context: TurnContext) -> RosterMember | None:
     if not all(isinstance(v, str) and v for v in (aad, tenant, upn)):
         return None
     return RosterMember(str(aad), str(tenant), str(upn))
+
+
+def team_id_of(context: TurnContext) -> str | None:
+    data = context.activity.channel_data
+    team = data.get("team") if isinstance(data, dict) else None
+    return str(team["id"]) if isinstance(team, dict) and team.get("id") else None
+
+
+def tenant_of(context: TurnContext) -> str | None:
+    conversation = context.activity.conversation
+    return getattr(conversation, "tenant_id", None) if conversation else None

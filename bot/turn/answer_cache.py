@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterator
-from typing import TYPE_CHECKING
+from typing import Any, Generic, Protocol, TypeVar
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -31,8 +31,20 @@ from services.db.meta import data_version
 from services.scope import Scope
 from services.understanding import Intent
 
-if TYPE_CHECKING:  # bot.context needs bot.services, which builds this cache
-    from bot.context import Reply
+
+class Cacheable(Protocol):
+    """What the cache reads of a reply (bot.turn.context.Reply, which is not imported
+    here: bot.turn.context needs bot.services, which builds this cache)."""
+
+    intent: str
+    notices: list[str]
+    dialog: str | None
+    post_request: Any
+    update_message: bool
+    copies: list[dict[str, Any]]
+
+
+Reply = TypeVar("Reply", bound=Cacheable)
 
 CACHEABLE = frozenset({Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL, Intent.ORG_LICENSES,
                        Intent.ORG_EXPIRY, Intent.ORG_SKUS, Intent.ORG_DETAILS})
@@ -41,7 +53,7 @@ SIZE = 512  # replies kept per process (a list card is about 10 KB)
 Key = tuple[Hashable, ...]
 
 
-class AnswerCache:
+class AnswerCache(Generic[Reply]):
     def __init__(self, sessions: async_sessionmaker[AsyncSession], size: int = SIZE) -> None:
         self._sessions = sessions
         self._replies: Lru[Key, Reply] = Lru(size)

@@ -20,10 +20,11 @@ from botbuilder.schema import (
     ResourceResponse,
 )
 
-from bot.adapter import on_turn_error
-from bot.context import Reply
-from bot.partner_bot import FULL_ANSWER, IN_PROCESS, REPLY, PartnerBot
-from bot.turnlog import TurnLogMiddleware
+from bot.teams.adapter import on_turn_error
+from bot.teams.handler import PartnerBot
+from bot.teams.keys import FULL_ANSWER, IN_PROCESS, REPLY
+from bot.teams.middleware import TurnLogMiddleware
+from bot.turn.context import Reply
 
 
 class InProcessAdapter(BotAdapter):

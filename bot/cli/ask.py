@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.context import Reply
-from bot.inprocess import InProcessAdapter, ask, error_answer, message_activity
-from bot.partner_bot import PartnerBot
+from bot.cli.common import ensure_schema
 from bot.services import BotServices
 from bot.settings import Settings
+from bot.teams.handler import PartnerBot
+from bot.teams.inprocess import InProcessAdapter, ask, error_answer, message_activity
+from bot.turn.context import Reply
 from services.db.engine import Database
 from services.db.models import Operator, OperatorStatus
 
@@ -28,7 +29,7 @@ class UnknownOperator(Exception):  # noqa: N818
     pass
 
 
-def add_parser(sub: Any) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser("ask", help="ask a question as an operator (same turn as Teams)",
                        description="Run QUESTION through the same bot turn as a Teams "
                        "message from that operator and print the answer.")
@@ -96,7 +97,6 @@ def _batch_lines(path: str) -> Iterator[dict[str, Any]]:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import ensure_schema
 
     if not args.batch and (not args.as_email or not args.question):
         print("ask needs --as EMAIL and a QUESTION (or --batch FILE)", file=sys.stderr)  # noqa: T201

@@ -18,12 +18,13 @@ from requests import RequestException
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot import auth_keys, msrest_fix
-from bot.connector_cache import CachingBotFrameworkAuthentication
 from bot.settings import Settings
-from bot.turnlog import CID, DedupMiddleware, TurnLogMiddleware
+from bot.teams import patches
+from bot.teams.connector_cache import CachingBotFrameworkAuthentication
+from bot.teams.middleware import DedupMiddleware, TurnLogMiddleware
 from cards.notices import error_card, notice_card
 from dialogs.common import card_activity
+from services.correlation import correlation_id
 from services.dedup import ActivityLedger
 from services.i18n import messages
 
@@ -42,8 +43,7 @@ class _AuthConfig:
 
 def create_adapter(settings: Settings, ledger: ActivityLedger,
                    storage: Storage) -> CloudAdapter:
-    auth_keys.install()
-    msrest_fix.install()
+    patches.install()
     if settings.bot_openid_metadata_url:
         # Channel tokens are checked against these keys (tests: a local issuer).
         ChannelValidation.open_id_metadata_endpoint = settings.bot_openid_metadata_url
@@ -131,7 +131,7 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
     database is unavailable (try again), or something failed (a reference). When the
     reply itself could not reach the Bot Connector, another reply would fail the same way:
     it is logged, not retried."""
-    cid = context.turn_state.get(CID, "-")
+    cid = correlation_id.get()
     if _reply_failed(error):
         logger.error("turn cid=%s: the reply could not be delivered to the Bot Connector: "
                      "%s", cid, _describe(error))

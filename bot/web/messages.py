@@ -17,8 +17,8 @@ from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
-from bot.http_body import read_limited
 from bot.settings import Settings
+from bot.web.body import read_limited
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.context import BadCardData, Reply, Request
 from bot.handlers import activation, directory, help, notifications, operators
 from bot.handlers.common import not_found, refusal
+from bot.turn.context import BadCardData, Reply, Request
 from cards import verbs
 from cards.notices import notice_card
 from services.directory import NotFound

@@ -1,33 +1,23 @@
-"""One log line per turn: correlation id, activity, operator, intent, duration.
+"""The adapter's middleware: one log line per turn (correlation id, activity, operator,
+intent, duration), and a re-sent activity run once.
 
-The correlation id is also in a context variable so every log line of the turn, and
-the error a user sees, carry it."""
+The correlation id is the context variable of services/correlation.py, so every log
+line of the turn, its audit events and the error a user sees carry it."""
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 
 from botbuilder.core import InvokeResponse, Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.teams.keys import INTENT, OPERATOR
+from services.correlation import correlation_id, new_correlation_id
 from services.dedup import ActivityLedger
 
 logger = logging.getLogger("partnerbot.turn")
-
-correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id",
-                                                                     default="-")
-CID = "partnerbot.correlation_id"
-OPERATOR = "partnerbot.operator"
-INTENT = "partnerbot.intent"
-
-
-def new_correlation_id() -> str:
-    return uuid.uuid4().hex[:12]
-
 
 class TurnLogMiddleware(Middleware):
     async def on_turn(
@@ -35,7 +25,6 @@ class TurnLogMiddleware(Middleware):
     ) -> None:
         cid = new_correlation_id()
         token = correlation_id.set(cid)
-        context.turn_state[CID] = cid
         started = time.perf_counter()
         try:
             await logic()
@@ -51,12 +40,6 @@ class TurnLogMiddleware(Middleware):
             correlation_id.reset(token)
 
 
-class CorrelationFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.cid = correlation_id.get()
-        return True
-
-
 class DedupMiddleware(Middleware):
     """A re-sent message or card action (same id, same conversation) runs once."""
 
@@ -67,7 +50,7 @@ class DedupMiddleware(Middleware):
         self, context: TurnContext, logic: Callable[[], Awaitable[None]]
     ) -> None:
         activity = context.activity
-        conversation = activity.conversation.id if activity.conversation else None
+        conversation = str(activity.conversation.id or "") if activity.conversation else ""
         tracked = bool(activity.type in {"message", "invoke"} and activity.id and conversation)
         if tracked and not await self._ledger.first_time(conversation, activity.id):
             logger.info("duplicate activity %s ignored (a retry)", activity.id[:64])

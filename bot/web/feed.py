@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.http_body import read_limited
-from bot.ratelimit import Verdict
 from bot.services import BotServices
-from bot.turnlog import new_correlation_id
+from bot.turn.ratelimit import Verdict
+from bot.web.body import read_limited
+from services.correlation import new_correlation_id
 from services.feed import FeedForbidden, FeedUnauthorized
 
 logger = logging.getLogger(__name__)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from typing import Any
 
+from bot.cli.common import ensure_schema, err, out
 from bot.services import BotServices
 from bot.settings import Settings
 from services.activation import ActivationError
@@ -19,16 +19,9 @@ EXIT_REFUSED = 1
 EXIT_UNKNOWN_OPERATOR = 2
 
 
-def _out(text: str) -> None:
-    print(text)  # noqa: T201 - the CLI's output
-
-
-def _err(text: str) -> None:
-    print(text, file=sys.stderr)  # noqa: T201
 
 
 async def _send(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import ensure_schema
     from dialogs.send_activation import refusal_text, sent_text
 
     db = Database(settings.database_url, **settings.engine_options())
@@ -37,27 +30,26 @@ async def _send(settings: Settings, args: argparse.Namespace) -> int:
         services = BotServices.create(settings, db)
         scope = await services.scopes.for_email(args.as_email)
         if scope is None:
-            _err(f"{args.as_email} is not an active operator")
+            err(f"{args.as_email} is not an active operator")
             return EXIT_UNKNOWN_OPERATOR
         tr = messages("en")
         try:
             sent = await services.activation.send(scope, args.to, args.locale,
                                                   organization_id=args.org)
         except ActivationError as exc:
-            _err(f"refused ({exc.code}): {refusal_text(tr, exc)}")
+            err(f"refused ({exc.code}): {refusal_text(tr, exc)}")
             return EXIT_REFUSED
         except Forbidden:
-            _err(f"refused: {args.as_email} is not an admin; only admins send activation "
+            err(f"refused: {args.as_email} is not an admin; only admins send activation "
                  "links")
             return EXIT_REFUSED
-        _out(sent_text(tr, sent))
+        out(sent_text(tr, sent))
         return 0
     finally:
         await db.dispose()
 
 
 async def _list(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import ensure_schema
 
     db = Database(settings.database_url, **settings.engine_options())
     try:
@@ -67,14 +59,14 @@ async def _list(settings: Settings, args: argparse.Namespace) -> int:
         await db.dispose()
     for link in links:
         when = {"opened": link.opened_at, "used": link.used_at}.get(link.state)
-        _out(f"#{link.id} org={link.organization_id} ({link.organization_name}) "
+        out(f"#{link.id} org={link.organization_id} ({link.organization_name}) "
              f"to={link.recipient} by={link.sent_by} lang={link.language} "
              f"sent={link.created_at.isoformat(timespec='seconds')} "
              f"expires={link.expires_at.isoformat(timespec='seconds')} state={link.state}"
              + (f" at={when.isoformat(timespec='seconds')}" if when else "")
              + (f" tenant={link.tenant_id}" if link.tenant_id else ""))
     if not links:
-        _out("no activation links")
+        out("no activation links")
     return 0
 
 
@@ -83,7 +75,7 @@ def cmd_activation(settings: Settings, args: argparse.Namespace) -> int:
     return int(asyncio.run(work(settings, args)))
 
 
-def add_parser(sub: Any) -> None:
+def register(sub: Any) -> None:
     act = sub.add_parser("activation", help="send and list activation links",
                          description="Onboard customer tenants by admin consent.")
     act_sub = act.add_subparsers(dest="activation_command", required=True, metavar="ACTION")

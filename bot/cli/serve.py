@@ -1,0 +1,66 @@
+"""`partnerbot serve`: the bot's web server (and the demo network with --demo)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from bot.cli.common import EXIT_USAGE, demo_network, ensure_schema, err, out, with_db
+from bot.settings import Settings
+from services.db.engine import Database
+from services.network.importer import NetworkImporter
+
+
+async def _prepare_serve(settings: Settings, demo: bool) -> str:
+    async def work(db: Database) -> str:
+        await ensure_schema(db, settings)
+        if not demo:
+            return ""
+        from sqlalchemy import func, select
+
+        from services.db.models import Organization
+
+        async with db.sessions() as session:
+            count = (await session.execute(select(func.count()).select_from(Organization))
+                     ).scalar_one()
+        if count:
+            return f"demo: the database already holds {count} organizations; not loading"
+        result = await NetworkImporter(db.sessions).import_document(demo_network())
+        return f"demo network loaded: {result.summary()}"
+
+    return await with_db(settings, work)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+    from bot.logs import configure_logging
+
+    if args.host:
+        settings = settings.model_copy(update={"host": args.host})
+    if args.port:
+        settings = settings.model_copy(update={"port": args.port})
+    problem = settings.bind_problem()
+    if problem:
+        err(f"Invalid setting {problem}")
+        return EXIT_USAGE
+    configure_logging(settings.log_level)
+    note = asyncio.run(_prepare_serve(settings, args.demo))
+    if note:
+        out(note)
+    web.run_app(create_app(settings), host=settings.bind_host, port=settings.port,
+                access_log=None, print=out)
+    return 0
+
+
+def register(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="run the bot's web server (POST /api/messages)",
+                           description="Run the bot's web server.")
+    serve.add_argument("--host", help="address to bind (default: HOST, or 127.0.0.1 in "
+                       "local mode)")
+    serve.add_argument("--port", type=int, help="port (default: PORT, 3978)")
+    serve.add_argument("--demo", action="store_true",
+                       help="load the demo partner network when the database is empty")
+    serve.set_defaults(func=cmd_serve)

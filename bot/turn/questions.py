@@ -1,0 +1,40 @@
+"""A question's answer: from the answer cache when the same question was answered on
+the same data, else understanding (services/understanding) and the intent's handler."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from bot.services import BotServices
+from bot.turn.context import Reply, Request
+from bot.turn.routing import handler_for_intent, run
+from services.correlation import current_correlation_id
+from services.i18n import Messages
+from services.scope import Scope
+from services.understanding import parse
+
+
+@dataclass(frozen=True)
+class Answered:
+    reply: Reply
+    intent: str  # for the turn log: the question's intent (":cached" from the cache)
+
+
+async def answer(services: BotServices, scope: Scope, text: str, tr: Messages,
+                 today: dt.date, *, full_answer: bool = False,
+                 where: dict[str, Any] | None = None) -> Answered:
+    answers = services.answers
+    key = await answers.key(scope, text, tr.language, today, full_answer) \
+        if answers.enabled else None
+    cached: Reply | None = answers.get(key) if key is not None else None
+    if cached is not None:
+        return Answered(cached, f"{cached.intent}:cached")
+    query = await parse(text, tr.language, today, services.names.bind(scope))
+    request = Request(scope, query, tr, services, today, full_answer=full_answer,
+                      cid=current_correlation_id(), **(where or {}))
+    reply = await run(handler_for_intent(query.intent), request)
+    if key is not None:
+        answers.put(key, reply)
+    return Answered(reply, query.intent)
