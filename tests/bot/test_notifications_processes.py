@@ -64,8 +64,11 @@ async def test_two_processes_send_each_digest_once(pg_url: str, aiohttp_server: 
                                           "--wait", "5") for _ in range(2)))
     assert [code for code, _ in results] == [0, 0], results
     outputs = " | ".join(out for _, out in results)
-    assert outputs.count("skipped, another instance") + outputs.count(
-        f"{CHANNELS} digests") == 2, outputs
+    # One process makes the digests; the other ran at the same time (skipped: the lease
+    # was held) or, on a loaded machine, just after it (nothing left to make).
+    assert outputs.count(f"{CHANNELS} digests") == 1, outputs
+    assert outputs.count("skipped, another instance") + outputs.count(" 0 digests") == 1, \
+        outputs
     posts = Counter(s.conversation_id for s in connector.sent)
     assert len(posts) == CHANNELS and set(posts.values()) == {1}
     code, status = await _run(pg_url, "notify", "status")
