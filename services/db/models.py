@@ -53,6 +53,12 @@ class Onboarding(StrEnum):
     NOT_INVITED = "not_invited"
 
 
+class BillingCycle(StrEnum):
+    MONTHLY = "monthly"
+    ANNUAL = "annual"
+    TRIENNIAL = "triennial"
+
+
 class Role(StrEnum):
     READER = "reader"
     ADMIN = "admin"
@@ -147,9 +153,13 @@ class Subscription(Base):
     licenses: Mapped[int] = mapped_column(Integer)
     starts_on: Mapped[dt.date] = mapped_column(Date)
     expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    billing_cycle: Mapped[str | None] = mapped_column(String(16))  # BillingCycle or none
 
     __table_args__ = (
         CheckConstraint("licenses >= 0", name="licenses_non_negative"),
+        CheckConstraint("billing_cycle in ('monthly','annual','triennial')",
+                        name="billing_cycle"),
         Index("ix_subscriptions_org_expires", "organization_id", "expires_on"),
     )
 

@@ -142,8 +142,9 @@ class NetworkImporter:
 
         await _upsert(session, Subscription, "id", [
             {"id": s.id, "organization_id": s.organization, "sku_code": s.sku,
-             "licenses": s.licenses, "starts_on": s.starts_on, "expires_on": s.expires_on}
-            for s in net.subscriptions], result.subscriptions)
+             "licenses": s.licenses, "starts_on": s.starts_on, "expires_on": s.expires_on,
+             **s.values} for s in net.subscriptions], result.subscriptions,
+            defaults=SUBSCRIPTION_DEFAULTS)
 
         await _upsert(session, Operator, "email", [
             {"email": o.email, "name": o.name, "organization_id": o.organization,
@@ -209,10 +210,16 @@ async def _remove(session: AsyncSession, net: NetworkDocument, result: ImportRes
                  lambda part: delete(Organization).where(Organization.id.in_(part)))
 
 
+# What a new subscription gets for the renewal terms its record leaves out.
+SUBSCRIPTION_DEFAULTS: dict[str, Any] = {"auto_renew": False, "billing_cycle": None}
+
+
 async def _upsert(
     session: AsyncSession, model: Any, key: str, rows: list[dict[str, Any]], counts: Counts,
+    defaults: dict[str, Any] | None = None,
 ) -> None:
-    """Insert new rows, update rows whose given fields differ, count the unchanged ones."""
+    """Insert new rows (DEFAULTS for the fields a row leaves out), update rows whose given
+    fields differ, count the unchanged ones."""
     if not rows:
         return
     fields = sorted({f for r in rows for f in r} - {key})
@@ -227,7 +234,7 @@ async def _upsert(
     for r in rows:
         old = existing.get(r[key])
         if old is None:
-            new.append(r)
+            new.append({**(defaults or {}), **r})
             continue
         old_map = dict(zip(fields, old, strict=True))
         diff = {f: r[f] for f in fields if f in r and old_map[f] != r[f]}
@@ -312,7 +319,8 @@ class NetworkExporter:
         doc["subscriptions"] = [
             {"id": s.id, "organization": s.organization_id, "sku": s.sku_code,
              "licenses": s.licenses, "starts_on": s.starts_on.isoformat(),
-             "expires_on": s.expires_on.isoformat()} for s in subs]
+             "expires_on": s.expires_on.isoformat(), "billing_cycle": s.billing_cycle,
+             "auto_renew": s.auto_renew} for s in subs]
         doc["operators"] = [_operator_out(o) for o in ops]
         return doc
 

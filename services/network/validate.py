@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.db.models import Onboarding, OperatorStatus, OrgKind, Role
+from services.db.models import BillingCycle, Onboarding, OperatorStatus, OrgKind, Role
 
 FORMAT = "partner-network/1"
 
@@ -79,6 +79,9 @@ class SubscriptionRecord:
     licenses: int
     starts_on: dt.date
     expires_on: dt.date
+    # auto_renew / billing_cycle, only when the document has them (an update of a record
+    # without them keeps what the database holds; a new row gets false / none).
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -379,6 +382,7 @@ def _validate_subscriptions(
         expires = chk.date(S, rid, rec, "expires_on")
         if starts and expires and expires < starts:
             chk.add(S, rid, "expires_on", "is before starts_on")
+        values = _renewal_terms(rec, chk, rid)
         if sid and sid in seen:
             chk.add(S, rid, "id", "is duplicated")
             continue
@@ -386,8 +390,29 @@ def _validate_subscriptions(
             seen.add(sid)
         if sid and isinstance(org, str) and isinstance(sku, str) and lic is not None \
                 and starts and expires:
-            out.append(SubscriptionRecord(sid, org, sku, lic, starts, expires))
+            out.append(SubscriptionRecord(sid, org, sku, lic, starts, expires, values))
     return out
+
+
+BILLING_CYCLES = tuple(c.value for c in BillingCycle)
+
+
+def _renewal_terms(rec: Mapping[str, Any], chk: _Checker, rid: str) -> dict[str, Any]:
+    """`auto_renew` (true / false) and `billing_cycle` (monthly, annual, triennial or
+    null), each optional."""
+    values: dict[str, Any] = {}
+    if "auto_renew" in rec:
+        auto = rec.get("auto_renew")
+        if not isinstance(auto, bool):
+            chk.add("subscriptions", rid, "auto_renew", f"must be true or false, got {auto!r}")
+        values["auto_renew"] = auto
+    if "billing_cycle" in rec:
+        cycle = rec.get("billing_cycle")
+        if cycle is not None and cycle not in BILLING_CYCLES:
+            chk.add("subscriptions", rid, "billing_cycle",
+                    f"unknown billing cycle {cycle!r} ({', '.join(BILLING_CYCLES)} or null)")
+        values["billing_cycle"] = cycle
+    return values
 
 
 def _validate_operators(

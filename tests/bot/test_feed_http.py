@@ -298,3 +298,29 @@ async def test_idempotency_keys_are_kept_a_day(client: Any, demo_db: Database) -
     async with demo_db.sessions() as session:
         keys = set((await session.execute(select(FeedRequest.idempotency_key))).scalars())
     assert keys == {"today"}
+
+
+async def test_renewal_terms_round_trip_through_the_feed(client: Any, demo_db: Database) -> None:
+    from services.network.importer import NetworkExporter
+
+    terms = {"auto_renew": True, "billing_cycle": "monthly"}
+    new = doc(subscriptions=[{**NEW_CUSTOMER["subscriptions"][0], **terms}],
+              organizations=NEW_CUSTOMER["organizations"])
+    status, body = await push(client, new)
+    assert status == 200 and body["subscriptions"]["created"] == 1, body
+    exported = await NetworkExporter(demo_db.sessions).export_document()
+    sub = next(s for s in exported["subscriptions"] if s["id"] == "sub-nouvelle")
+    assert sub == new["subscriptions"][0]
+
+    status, body = await push(client, doc(subscriptions=[sub]))
+    assert status == 200 and body["subscriptions"] == {
+        "created": 0, "updated": 0, "unchanged": 1, "removed": 0}
+    annual = {**sub, "auto_renew": False, "billing_cycle": "annual"}
+    status, body = await push(client, doc(subscriptions=[annual]))
+    assert status == 200 and body["subscriptions"]["updated"] == 1
+    status, body = await push(client, doc(subscriptions=[{**annual, "billing_cycle": "yearly"}]))
+    assert status == 422
+    assert (body["problems"][0]["record"], body["problems"][0]["field"]) == (
+        "sub-nouvelle", "billing_cycle")
+    exported = await NetworkExporter(demo_db.sessions).export_document()
+    assert next(s for s in exported["subscriptions"] if s["id"] == "sub-nouvelle") == annual

@@ -38,7 +38,7 @@ async def test_import_twice_leaves_the_same_rows(database: Database) -> None:
     importer = NetworkImporter(database.sessions)
     first = await importer.import_document(demo_document())
     assert first.organizations.created == 41
-    assert first.subscriptions.created == 47
+    assert first.subscriptions.created == 49
     assert first.operators.created == 15
     before = await snapshot(database)
     second = await importer.import_document(demo_document())
@@ -143,6 +143,14 @@ BAD_CASES = [
      "subscriptions", "sub-002", "expires_on"),
     ("expires before it starts", lambda d: _sub(d, "sub-002").update(expires_on="2020-01-01"),
      "subscriptions", "sub-002", "expires_on"),
+    ("auto_renew as text", lambda d: _sub(d, "sub-002").update(auto_renew="yes"),
+     "subscriptions", "sub-002", "auto_renew"),
+    ("auto_renew null", lambda d: _sub(d, "sub-002").update(auto_renew=None),
+     "subscriptions", "sub-002", "auto_renew"),
+    ("unknown billing cycle", lambda d: _sub(d, "sub-002").update(billing_cycle="weekly"),
+     "subscriptions", "sub-002", "billing_cycle"),
+    ("billing cycle not text", lambda d: _sub(d, "sub-002").update(billing_cycle=12),
+     "subscriptions", "sub-002", "billing_cycle"),
     ("unknown sku", lambda d: _sub(d, "sub-002").update(sku="CS-GOLD"),
      "subscriptions", "sub-002", "sku"),
     ("subscription of unknown organization",
@@ -263,3 +271,63 @@ async def test_removals_apply_only_once_nothing_hangs_on_them(demo_db: Database)
     again = await importer.import_document({**doc, "organizations": [
         {"id": "c-cafe-lumiere", "removed": True}]})
     assert again.organizations.unchanged == 1 and not again.changed
+
+
+def _without_renewal_terms(doc: dict[str, Any]) -> dict[str, Any]:
+    for sub in doc["subscriptions"]:
+        sub.pop("auto_renew", None)
+        sub.pop("billing_cycle", None)
+    return doc
+
+
+async def _terms(db: Database) -> dict[str, tuple[bool, str | None]]:
+    async with db.sessions() as session:
+        rows = (await session.execute(select(Subscription.id, Subscription.auto_renew,
+                                             Subscription.billing_cycle))).all()
+    return {r.id: (r.auto_renew, r.billing_cycle) for r in rows}
+
+
+async def test_renewal_terms_round_trip(demo_db: Database) -> None:
+    terms = await _terms(demo_db)
+    assert terms["sub-001"] == (True, "monthly")
+    assert terms["sub-018"] == (False, "triennial")
+    assert terms["sub-002"] == (False, "annual")
+    exported = await NetworkExporter(demo_db.sessions).export_document()
+    sub = by_key(exported["subscriptions"], "id")["sub-026"]
+    assert (sub["auto_renew"], sub["billing_cycle"]) == (True, "monthly")
+
+    doc = demo_document()
+    _sub(doc, "sub-002").update(auto_renew=True)
+    _sub(doc, "sub-003").update(billing_cycle=None)
+    result = await NetworkImporter(demo_db.sessions).import_document(doc)
+    assert result.subscriptions.updated == 2 and result.subscriptions.unchanged == 47
+    terms = await _terms(demo_db)
+    assert terms["sub-002"] == (True, "annual") and terms["sub-003"] == (False, None)
+    again = await NetworkExporter(demo_db.sessions).export_document()
+    assert by_key(again["subscriptions"], "id")["sub-003"]["billing_cycle"] is None
+    assert not (await NetworkImporter(demo_db.sessions).import_document(again)).changed
+
+
+async def test_a_file_without_renewal_terms_imports(database: Database) -> None:
+    importer = NetworkImporter(database.sessions)
+    result = await importer.import_document(_without_renewal_terms(demo_document()))
+    assert result.subscriptions.created == 49
+    assert set((await _terms(database)).values()) == {(False, None)}
+    # the terms arrive later; a document without them then keeps them
+    assert (await importer.import_document(demo_document())).subscriptions.updated == 49
+    before = await _terms(database)
+    assert not (await importer.import_document(
+        _without_renewal_terms(demo_document()))).changed
+    assert await _terms(database) == before
+
+
+async def test_bad_renewal_terms_change_nothing(demo_db: Database) -> None:
+    before = await snapshot(demo_db)
+    doc = demo_document()
+    _sub(doc, "sub-002").update(auto_renew=1)
+    _sub(doc, "sub-004").update(billing_cycle="Annual", licenses=1)
+    with pytest.raises(NetworkValidationError) as err:
+        await NetworkImporter(demo_db.sessions).import_document(doc)
+    assert {(p.record, p.field) for p in err.value.problems} == {
+        ("sub-002", "auto_renew"), ("sub-004", "billing_cycle")}
+    assert await snapshot(demo_db) == before
