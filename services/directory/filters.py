@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 
 from services.db.models import Onboarding, Organization, OrgClosure, Subscription
+from services.directory import renewals
 from services.understanding.model import Filters
 
 S = Subscription
+
+
+def effective(filters: Filters, today: dt.date) -> Filters:
+    """The filters as applied: "at risk" / "renewed" without a range is over the next 90
+    days (the card states that range)."""
+    if filters.renewal and filters.expiry is None:
+        return replace(filters, expiry=renewals.default_range(today))
+    return filters
+
+
+def active(today: dt.date) -> ColumnElement[bool]:
+    """Active subscriptions: started and not expired (a renewal booked ahead is not)."""
+    return and_(S.starts_on <= today, S.expires_on >= today)
 
 
 def licenses_of(org_id: Any, today: dt.date) -> Any:
     """Licenses of an organization = the sum over its active subscriptions."""
     return func.coalesce(
         select(func.sum(S.licenses))
-        .where(S.organization_id == org_id, S.expires_on >= today)
+        .where(S.organization_id == org_id, active(today))
         .scalar_subquery(), 0)
 
 
@@ -52,13 +67,20 @@ ONBOARDING: dict[str, tuple[str, ...]] = {
 
 
 def conditions(kind: str, filters: Filters, today: dt.date) -> list[ColumnElement[bool]]:
+    """FILTERS as SQL conditions on Organization (pass them through `effective` first)."""
     out: list[ColumnElement[bool]] = [Organization.kind == kind]
     if filters.expiry is not None:
         out.append(Organization.id.in_(expiring_in(filters)))
+        if filters.renewal == renewals.AT_RISK:
+            out.append(renewals.at_risk(Organization.id, filters.expiry, filters.sku))
+        elif filters.renewal == renewals.RENEWED:
+            out.append(~renewals.at_risk(Organization.id, filters.expiry, filters.sku))
     elif filters.sku:
         out.append(Organization.id.in_(select(S.organization_id).where(
-            S.sku_code == filters.sku, S.expires_on >= today)))
+            S.sku_code == filters.sku, active(today))))
     if filters.lapsed:
+        # Lapsed: subscriptions, none active or booked, i.e. none that expires today or
+        # later (a booked one starts after today and expires no earlier than it starts).
         out.append(exists().where(S.organization_id == Organization.id))
         out.append(~exists().where(S.organization_id == Organization.id,
                                    S.expires_on >= today))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from services.db.models import Organization, Sku, Subscription
 from services.directory import filters as F
+from services.directory import renewals
 from services.directory.views import (
     AccountManager,
     Breakdown,
@@ -33,12 +34,18 @@ class NotFound(Exception):  # noqa: N818 - a domain outcome
     """No such organization in the caller's scope (outside scope looks exactly the same)."""
 
 
-def org_expiry(subs: Sequence[tuple[dt.date, int]], today: dt.date) -> dt.date | None:
-    """SPEC: the earliest active expiry; if none is active, the latest it had."""
-    active = [d for d, _ in subs if d >= today]
+def is_active(starts_on: dt.date, expires_on: dt.date, today: dt.date) -> bool:
+    """SPEC: started and not expired; a renewal booked ahead is not active yet."""
+    return starts_on <= today <= expires_on
+
+
+def org_expiry(subs: Sequence[tuple[dt.date, dt.date]], today: dt.date) -> dt.date | None:
+    """SPEC: the earliest expiry among the active subscriptions (starts_on, expires_on);
+    if none is active, the latest it had."""
+    active = [end for start, end in subs if is_active(start, end, today)]
     if active:
         return min(active)
-    return max((d for d, _ in subs), default=None)
+    return max((end for _, end in subs), default=None)
 
 _PARENT = aliased(Organization, name="parent_org")  # built once; see scope._TREE
 
@@ -68,7 +75,9 @@ class Directory:
 
     async def search(self, scope: Scope, kind: str, filters: Filters, today: dt.date, *,
                      offset: int = 0, limit: int = 10, want_all: bool = False) -> OrgPage:
-        """One page of the organizations of KIND matching FILTERS, and the total."""
+        """One page of the organizations of KIND matching FILTERS, and the total; an
+        expiry list says for each row (and each of ALL_ITEMS) whether it is renewed."""
+        filters = F.effective(filters, today)
         async with self._sessions() as session:
             await self._check(session, scope, kind, filters)
             ids = self._matching(scope, kind, filters, today).subquery()
@@ -92,8 +101,27 @@ class Directory:
             rows = await self._rows(session, page_ids, today, filters)
             all_items = None
             if want_all:
-                all_items = [OrgRef(r.id, r.name) for r in (await session.execute(ordered)).all()]
+                all_items = await self._all_items(session, ordered, filters)
         return OrgPage(rows, total, offset, limit, all_items)
+
+    @staticmethod
+    async def _all_items(session: AsyncSession, ordered: Select[str, str],
+                         filters: Filters) -> list[OrgRef]:
+        if filters.expiry is None:
+            return [OrgRef(r.id, r.name) for r in (await session.execute(ordered)).all()]
+        status = renewals.status(Organization.id, filters.expiry, filters.sku)
+        return [OrgRef(r.id, r.name, r.renewal) for r in (await session.execute(
+            ordered.add_columns(status.label("renewal")))).all()]
+
+    @staticmethod
+    async def _statuses(session: AsyncSession, ids: list[str],
+                        filters: Filters) -> dict[str, str]:
+        """Renewed / at risk for the organizations of one page of an expiry list."""
+        if filters.expiry is None:
+            return {}
+        status = renewals.status(Organization.id, filters.expiry, filters.sku)
+        return dict((await session.execute(select(Organization.id, status).where(
+            Organization.id.in_(ids)))).tuples().all())
 
     @staticmethod
     def _one_pass(session: AsyncSession, filters: Filters) -> bool:
@@ -114,11 +142,12 @@ class Directory:
         subs: dict[str, list[Any]] = {}
         for s in (await session.execute(select(S).where(S.organization_id.in_(ids)))).scalars():
             subs.setdefault(s.organization_id, []).append(s)
+        statuses = await self._statuses(session, ids, filters)
         out = []
         for oid in ids:
             org, parent_name = orgs[oid]
             mine = subs.get(oid, [])
-            active = [s for s in mine if s.expires_on >= today]
+            active = [s for s in mine if is_active(s.starts_on, s.expires_on, today)]
             match = None
             if filters.expiry is not None:
                 inside = [s.expires_on for s in mine if filters.expiry.start <= s.expires_on
@@ -127,15 +156,17 @@ class Directory:
             out.append(OrgRow(
                 id=org.id, name=org.name, kind=org.kind, parent_name=parent_name,
                 licenses=sum(s.licenses for s in active),
-                expiry=org_expiry([(s.expires_on, s.licenses) for s in mine], today),
+                expiry=org_expiry([(s.starts_on, s.expires_on) for s in mine], today),
                 skus=tuple(sorted({s.sku_code for s in active})), onboarding=org.onboarding,
-                lapsed=bool(mine) and not active, match_date=match,
+                lapsed=bool(mine) and all(s.expires_on < today for s in mine),
+                match_date=match, renewal=statuses.get(oid),
             ))
         return out
 
     async def count(self, scope: Scope, kind: str, filters: Filters, today: dt.date) -> Figure:
         """How many organizations match, with a breakdown for the chart: expiries per
         month inside the range, else onboarding status."""
+        filters = F.effective(filters, today)
         async with self._sessions() as session:
             await self._check(session, scope, kind, filters)
             ids = self._matching(scope, kind, filters, today).subquery()
@@ -154,11 +185,12 @@ class Directory:
     async def license_total(self, scope: Scope, kind: str, filters: Filters,
                             today: dt.date) -> Figure:
         """Active licenses of the matching organizations, with a breakdown per SKU."""
+        filters = F.effective(filters, today)
         async with self._sessions() as session:
             await self._check(session, scope, kind, filters)
             ids = self._matching(scope, kind, filters, today)
             stmt = select(S.sku_code, func.sum(S.licenses)).where(
-                S.organization_id.in_(ids), S.expires_on >= today
+                S.organization_id.in_(ids), F.active(today)
             ).group_by(S.sku_code).order_by(func.sum(S.licenses).desc())
             rows = (await session.execute(stmt)).all()
         breakdown = [Breakdown(code, int(total)) for code, total in rows]
@@ -176,14 +208,15 @@ class Directory:
                 select(S, Sku.name).join(Sku, Sku.code == S.sku_code)
                 .where(S.organization_id == org.id).order_by(S.expires_on, S.sku_code))).all()
         subs = [SubscriptionView(s.id, s.sku_code, sku_name, s.licenses, s.starts_on,
-                                 s.expires_on, s.expires_on >= today) for s, sku_name in rows]
+                                 s.expires_on, is_active(s.starts_on, s.expires_on, today))
+                for s, sku_name in rows]
         active = [s for s in subs if s.active]
         return OrgDetail(
             id=org.id, name=org.name, kind=org.kind, parent_name=parent_name,
             domain=org.domain, country=org.country, onboarding=org.onboarding,
             licenses=sum(s.licenses for s in active),
-            expiry=org_expiry([(s.expires_on, s.licenses) for s in subs], today),
-            lapsed=bool(subs) and not active, subscriptions=subs,
+            expiry=org_expiry([(s.starts_on, s.expires_on) for s in subs], today),
+            lapsed=bool(subs) and all(s.expires_on < today for s in subs), subscriptions=subs,
         )
 
     async def org_name(self, scope: Scope, org_id: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 class OrgRef:
     id: str
     name: str
+    renewal: str | None = None  # in an expiry list: "renewed" or "at_risk"
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class OrgRow:
     onboarding: str
     lapsed: bool = False
     match_date: dt.date | None = None  # the expiry inside the asked range, if any
+    renewal: str | None = None  # in an expiry list: "renewed" or "at_risk" (SPEC section 1)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ class Intent:
 
 
 ONBOARDING_FILTERS = ("onboarded", "not_onboarded", "invited", "not_invited")
+RENEWAL_FILTERS = ("at_risk", "renewed")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Filters:
     licenses_lt: int | None = None
     onboarding: str | None = None  # one of ONBOARDING_FILTERS
     parent: str | None = None  # an organization id the operator may see
+    renewal: str | None = None  # one of RENEWAL_FILTERS: expiries at risk / renewed
 
     @classmethod
     def from_data(cls, data: Any) -> Filters:
@@ -66,6 +68,9 @@ class Filters:
         onboarding = data.get("onboarding")
         if onboarding is not None and onboarding not in ONBOARDING_FILTERS:
             raise ValueError("unknown onboarding filter")
+        renewal = data.get("renewal")
+        if renewal is not None and renewal not in RENEWAL_FILTERS:
+            raise ValueError("unknown renewal filter")
         texts: dict[str, str | None] = {}
         for key in ("sku", "parent"):
             value = data.get(key)
@@ -74,14 +79,15 @@ class Filters:
             texts[key] = value
         return cls(expiry=expiry, lapsed=lapsed, onboarding=onboarding,
                    licenses_gt=numbers["licenses_gt"], licenses_lt=numbers["licenses_lt"],
-                   sku=texts["sku"], parent=texts["parent"])
+                   sku=texts["sku"], parent=texts["parent"], renewal=renewal)
 
     def to_data(self) -> dict[str, Any]:
         """Plain data for a card action (re-validated when it comes back)."""
         out: dict[str, Any] = {}
         if self.expiry:
             out["from"], out["to"] = self.expiry.start.isoformat(), self.expiry.end.isoformat()
-        for key in ("lapsed", "sku", "licenses_gt", "licenses_lt", "onboarding", "parent"):
+        for key in ("lapsed", "sku", "licenses_gt", "licenses_lt", "onboarding", "parent",
+                    "renewal"):
             value = getattr(self, key)
             if value not in (None, False):
                 out[key] = value

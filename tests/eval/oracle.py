@@ -8,12 +8,18 @@ lacks, the operators list for a reader, an organization outside the operator's
 scope or unknown, an unknown operator).
 
 Semantics, from SPEC section 1:
-- a subscription is active when ``expires_on >= today``;
+- a subscription is active when ``starts_on <= today <= expires_on``; booked when
+  ``starts_on > today`` (a renewal booked ahead: its seats do not count yet);
+- a subscription is renewed when ``auto_renew`` is true, or another subscription of
+  the same organization and SKU starts on or before the day after its ``expires_on``
+  and expires later; otherwise an expiring subscription is at risk;
 - licenses of an org = sum over its active subscriptions;
 - expiry of an org = earliest active ``expires_on``, else the latest one it had;
 - expires in a range = at least one subscription with ``expires_on`` in the range
-  (inclusive, past days included);
-- lapsed = has subscriptions and none is active;
+  (inclusive, past days included); such an org is renewed when every one of its
+  subscriptions expiring in the range is, else at risk; "at risk" / "renewed" without
+  a range = over the next 90 days;
+- lapsed = has subscriptions and none is active or booked;
 - has SKU X = an active subscription of X; with a date range, the SKU and the
   range apply to the same subscription (then it need not be active);
 - not onboarded = ``invited`` or ``not_invited``; pending activation = ``invited``;
@@ -114,7 +120,9 @@ class Oracle:
         self.subs: dict[str, list[dict[str, Any]]] = {oid: [] for oid in self.orgs}
         for s in doc["subscriptions"]:
             self.subs[s["organization"]].append(
-                {**s, "expires_on": dt.date.fromisoformat(s["expires_on"])})
+                {**s, "starts_on": dt.date.fromisoformat(s["starts_on"]),
+                 "expires_on": dt.date.fromisoformat(s["expires_on"]),
+                 "auto_renew": s.get("auto_renew", False) is True})
         self.operators_by_email = {o["email"].casefold(): o for o in doc["operators"]}
         self.children: dict[str, list[str]] = {oid: [] for oid in self.orgs}
         for o in self.orgs.values():
@@ -162,7 +170,20 @@ class Oracle:
     # -- derived values of one organization
 
     def active_subs(self, oid: str, today: dt.date) -> list[dict[str, Any]]:
-        return [s for s in self.subs[oid] if s["expires_on"] >= today]
+        return [s for s in self.subs[oid] if s["starts_on"] <= today <= s["expires_on"]]
+
+    def renewed(self, oid: str, sub: dict[str, Any]) -> bool:
+        day_after = sub["expires_on"] + dt.timedelta(days=1)
+        return sub["auto_renew"] or any(
+            other["sku"] == sub["sku"] and other["starts_on"] <= day_after
+            and other["expires_on"] > sub["expires_on"] for other in self.subs[oid])
+
+    def renewal_status(self, oid: str, range: Range, sku: str | None = None) -> str:
+        """'renewed' or 'at_risk' for an org that expires in RANGE (of SKU)."""
+        start, end = range
+        expiring = [s for s in self.subs[oid] if start <= s["expires_on"] <= end
+                    and (sku is None or s["sku"] == sku)]
+        return "renewed" if all(self.renewed(oid, s) for s in expiring) else "at_risk"
 
     def licenses(self, oid: str, today: dt.date) -> int:
         return sum(s["licenses"] for s in self.active_subs(oid, today))
@@ -179,14 +200,15 @@ class Oracle:
         return sorted({s["sku"] for s in self.active_subs(oid, today)})
 
     def lapsed(self, oid: str, today: dt.date) -> bool:
-        return bool(self.subs[oid]) and not self.active_subs(oid, today)
+        """Subscriptions, none active or booked (every one ended before today)."""
+        return bool(self.subs[oid]) and all(s["expires_on"] < today for s in self.subs[oid])
 
     # -- the questions
 
     def list_orgs(self, as_: str, kind: str, today: dt.date, range: Range | tuple | None = None,
                   lapsed: bool = False, sku: str | None = None, gt: int | None = None,
                   lt: int | None = None, onboarding: str | None = None,
-                  parent: str | None = None) -> list[str] | str:
+                  parent: str | None = None, renewal: str | None = None) -> list[str] | str:
         op = self._operator(as_)
         if op is None or kind not in PAGES[self._kind_of(op)]:
             return DENIED
@@ -198,6 +220,8 @@ class Oracle:
             scope &= self.below(pid)
         if range is not None and not isinstance(range[0], dt.date):
             range = date_range(range, today)
+        if renewal is not None and range is None:
+            range = today, today + dt.timedelta(days=90)
         out = []
         for oid in scope:
             org = self.orgs[oid]
@@ -208,6 +232,8 @@ class Oracle:
                 start, end = range
                 if not any(start <= s["expires_on"] <= end
                            and (sku is None or s["sku"] == sku) for s in subs):
+                    continue
+                if renewal is not None and self.renewal_status(oid, range, sku) != renewal:
                     continue
             elif sku is not None and not any(s["sku"] == sku
                                              for s in self.active_subs(oid, today)):
