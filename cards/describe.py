@@ -34,6 +34,8 @@ def describe(d: Described, tr: Messages) -> str:
         else:
             parts.append(tr("filter.expiry.range", start=tr.date(f.expiry.start),
                             end=tr.date(f.expiry.end)))
+    if f.renewal:
+        parts.append(tr(f"filter.renewal.{f.renewal}"))
     if f.lapsed:
         parts.append(tr("filter.lapsed"))
     if f.sku:

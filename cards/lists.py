@@ -42,9 +42,23 @@ def _header(view: ListView, tr: Messages) -> TableRow:
     cells = [tr("col.name")]
     if view.show_parent:
         cells.append(tr("col.parent.partner" if view.kind == "partner" else "col.parent"))
-    cells += [tr("col.licenses"), tr("col.expires_in_range" if view.described.filters.expiry
-                                     else "col.expiry"), tr("col.skus"), tr("col.status")]
+    expiry_list = view.described.filters.expiry is not None
+    cells += [tr("col.licenses"), tr("col.expires_in_range" if expiry_list else "col.expiry")]
+    if expiry_list:
+        cells.append(tr("col.renewal"))
+    cells += [tr("col.skus"), tr("col.status")]
     return TableRow(cells=[cell(c, weight="Bolder") for c in cells])
+
+
+RENEWAL_COLOR = {"at_risk": "Attention", "renewed": "Good"}
+
+
+def _renewal(row: OrgRow, tr: Messages) -> TableCell:
+    """Renewed / at risk, as text (a colour alone says nothing to a screen reader)."""
+    if row.renewal is None:
+        return cell("—")
+    return cell(tr(f"renewal.{row.renewal}"), size="Small", weight="Bolder",
+                color=RENEWAL_COLOR[row.renewal])
 
 
 def _row(row: OrgRow, view: ListView, tr: Messages) -> TableRow:
@@ -54,10 +68,15 @@ def _row(row: OrgRow, view: ListView, tr: Messages) -> TableRow:
     cells = [name]
     if view.show_parent:
         cells.append(cell(inert(row.parent_name or "—")))
-    expiry = row.match_date if view.described.filters.expiry else row.expiry
+    expiry_list = view.described.filters.expiry is not None
+    expiry = row.match_date if expiry_list else row.expiry
     cells += [
         cell(tr.number(row.licenses)),
         cell(_date(expiry, tr), color="Attention" if row.lapsed else None),
+    ]
+    if expiry_list:
+        cells.append(_renewal(row, tr))
+    cells += [
         cell(", ".join(row.skus) or "—", size="Small"),
         cell(tr(f"status.{row.onboarding}"), size="Small"),
     ]
@@ -76,6 +95,8 @@ def org_list_card(view: ListView, tr: Messages) -> dict[str, Any]:
     body.append(paragraph(tr("list.page", first=first, last=last, total=tr.number(page.total)),
                           is_subtle=True, spacing="None"))
     width = [3, 2, 1, 2, 2, 1] if view.show_parent else [3, 1, 2, 2, 1]
+    if view.described.filters.expiry is not None:
+        width.insert(len(width) - 2, 2)  # the renewal column, after the expiry
     body.append(Table(columns=[ColumnDefinition(width=w) for w in width],
                       rows=[_header(view, tr)] + [_row(r, view, tr) for r in page.rows],
                       first_row_as_headers=True, show_grid_lines=False))

@@ -14,6 +14,7 @@ from cards.lists import PAGE_SIZE, ListView, org_list_card
 from cards.operators import operators_card
 from cards.org import org_card
 from services.activation import may_send_for
+from services.directory import effective_filters
 from services.directory.views import OrgRef
 from services.understanding.model import Filters, Intent
 
@@ -28,7 +29,9 @@ async def _described(req: Request, filters: Filters) -> Described:
 
 
 def _items(refs: list[OrgRef]) -> list[dict[str, str]]:
-    return [{"id": r.id, "name": r.name} for r in refs]
+    """SPEC section 5: an expiry list's items carry "status": "renewed" | "at_risk"."""
+    return [{"id": r.id, "name": r.name, **({"status": r.renewal} if r.renewal else {})}
+            for r in refs]
 
 
 async def handle_list(req: Request, offset: int = 0) -> Reply:
@@ -36,17 +39,18 @@ async def handle_list(req: Request, offset: int = 0) -> Reply:
     if q.unknown_name:
         return not_found(req, q.unknown_name)
     kind = q.kind or "customer"
+    filters = effective_filters(q.filters, req.today)  # the dates the card states
     page = await req.services.directory.search(
-        req.scope, kind, q.filters, req.today, offset=offset, limit=PAGE_SIZE,
+        req.scope, kind, filters, req.today, offset=offset, limit=PAGE_SIZE,
         want_all=req.full_answer)
     view = ListView(
-        kind=kind, page=page, described=await _described(req, q.filters),
+        kind=kind, page=page, described=await _described(req, filters),
         show_parent=kind == "customer" and req.scope.org_kind != "partner"
         or kind == "partner" and req.scope.org_kind == "provider",
-        query_data={"intent": Intent.LIST, "kind": kind, "filters": q.filters.to_data()},
+        query_data={"intent": Intent.LIST, "kind": kind, "filters": filters.to_data()},
     )
     refs = page.all_items if page.all_items is not None else [
-        OrgRef(r.id, r.name) for r in page.rows]
+        OrgRef(r.id, r.name, r.renewal) for r in page.rows]
     answer = {"intent": Intent.LIST, "kind": kind, "items": _items(refs), "total": page.total}
     return Reply(Intent.LIST, org_list_card(view, req.tr), answer)
 
@@ -76,9 +80,10 @@ async def handle_count(req: Request) -> Reply:
     if q.unknown_name:
         return not_found(req, q.unknown_name)
     kind = q.kind or "customer"
-    figure = await req.services.directory.count(req.scope, kind, q.filters, req.today)
-    described = await _described(req, q.filters)
-    card = count_card(_heading(req, kind, described), figure, q.filters.expiry is not None,
+    filters = effective_filters(q.filters, req.today)
+    figure = await req.services.directory.count(req.scope, kind, filters, req.today)
+    described = await _described(req, filters)
+    card = count_card(_heading(req, kind, described), figure, filters.expiry is not None,
                       req.tr)
     return Reply(Intent.COUNT, card, {"intent": Intent.COUNT, "kind": kind,
                                       "value": figure.value})
@@ -90,8 +95,9 @@ async def handle_license_total(req: Request) -> Reply:
         return not_found(req, q.unknown_name)
     kind = q.kind or "customer"
     directory = req.services.directory
-    figure = await directory.license_total(req.scope, kind, q.filters, req.today)
-    described = await _described(req, q.filters)
+    filters = effective_filters(q.filters, req.today)
+    figure = await directory.license_total(req.scope, kind, filters, req.today)
+    described = await _described(req, filters)
     description = describe(described, req.tr)
     kinds = req.tr(f"kinds.{kind}.lower")
     heading = req.tr("total.title.filtered", kinds=kinds, description=description) \

@@ -150,6 +150,23 @@ def test_ask_json_and_unknown_operator(sqlite_env: Path, capsys: Any) -> None:
     assert "no active operator" in capsys.readouterr().err
 
 
+def test_ask_json_says_whether_each_expiry_is_renewed(sqlite_env: Path, capsys: Any) -> None:
+    """SPEC section 5: an expiry list's items carry "status" (renewed / at_risk)."""
+    assert main(["import", str(DEMO_FILE)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--as", "alice.durand@contoso.example", "--now", "2026-11-23",
+                 "--json", "which clients expire this month"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert {i["id"]: i["status"] for i in answer["items"]} == {
+        "c-cafe-lumiere": "at_risk",  # CV-BACKUP ended on the 5th, not renewed
+        "c-transports-moreau": "renewed",  # a renewal booked from the day after
+        "c-boulangerie-dupont": "renewed",  # monthly, auto-renewing
+    }
+    assert main(["ask", "--as", "alice.durand@contoso.example", "--now", "2026-11-23",
+                 "--json", "expired customers"]) == 0
+    assert all("status" not in i for i in json.loads(capsys.readouterr().out)["items"])
+
+
 def test_ask_batch(sqlite_env: Path, tmp_path: Path, capsys: Any) -> None:
     assert main(["import", str(DEMO_FILE)]) == 0
     capsys.readouterr()

@@ -16,7 +16,9 @@ from cards.activation import (
     pick_card,
 )
 from cards.activation_pending import cancelled_card, confirmed_card, pending_card
+from cards.describe import Described
 from cards.help import welcome_card
+from cards.lists import ListView, org_list_card
 from cards.notices import error_card, not_operator_card
 from cards.notifications import (
     digest_card,
@@ -28,9 +30,12 @@ from cards.notifications import (
 from cards.operator_requests import approval_card, change_confirm_card
 from cards.operator_requests import confirm_card as operator_confirm_card
 from services.activation import Completion, Target
+from services.directory.views import OrgPage, OrgRow
 from services.i18n import messages
 from services.notifications import Digest, DigestItem, SubscriptionView
 from services.operators import RequestView
+from services.understanding.model import Filters
+from services.understanding.ranges import DateRange
 
 TODAY = dt.date(2026, 11, 23)
 ALICE, CLAIRE, SOFIA, BRUNO = ("alice.durand@contoso.example",
@@ -65,6 +70,19 @@ def _digest() -> Digest:
                   for n in range(1, 25))
     weeks = tuple((TODAY + dt.timedelta(days=7 * w), w + 2) for w in range(12))
     return Digest("Contoso Partners", TODAY, items, weeks, 30)
+
+
+def _at_risk_list() -> ListView:
+    """Expiries of the next 90 days that are not renewed (the "renewal" filter)."""
+    filters = Filters(expiry=DateRange(TODAY, TODAY + dt.timedelta(days=90)),
+                      renewal="at_risk")
+    rows = [OrgRow(f"c-{n}", f"Customer <{n}> *bold*", "customer", "Contoso Partners",
+                   100 * n, TODAY + dt.timedelta(days=n), ("CS-ENT", "CV-AUDIT"),
+                   "onboarded" if n % 2 else "invited",
+                   match_date=TODAY + dt.timedelta(days=3 * n), renewal="at_risk")
+            for n in range(1, 11)]
+    return ListView("customer", OrgPage(rows, 14, 0, 10), Described(filters), True,
+                    {"intent": "list", "kind": "customer", "filters": filters.to_data()})
 
 
 def built_cards(language: str) -> dict[str, dict[str, Any]]:
@@ -110,6 +128,7 @@ def built_cards(language: str) -> dict[str, dict[str, Any]]:
         "operator_change": change_confirm_card(tr, email="chloe.leroy@contoso.example",
                                                role="admin"),
         "digest": digest_card(_digest(), tr),
+        "list_at_risk": org_list_card(_at_risk_list(), tr),
         "notify_subscribed": subscribed_card(SUBSCRIPTION, tr),
         "notify_settings": settings_card([SUBSCRIPTION], tr),
         "notify_settings_none": settings_card([], tr),
