@@ -108,14 +108,16 @@ class Net:
 
     def sub_records(self) -> list[dict[str, Any]]:
         return [{"id": f"sub-{i}", "organization": org, "sku": sku, "licenses": lic,
-                 "starts_on": (exp - dt.timedelta(days=365)).isoformat(),
+                 "starts_on": (exp - dt.timedelta(days=365)).isoformat(),  # see above
                  "expires_on": exp.isoformat()}
                 for i, (org, sku, lic, exp) in enumerate(self.subs)]
 
     def active_licenses(self, orgs: set[str]) -> Counter[str]:
+        """Seats of the active subscriptions (started, a year before they expire, and
+        not expired: one expiring more than a year ahead is booked, not counted yet)."""
         out: Counter[str] = Counter()
         for org, sku, lic, exp in self.subs:
-            if org in orgs and exp >= TODAY:
+            if org in orgs and exp - dt.timedelta(days=365) <= TODAY <= exp:
                 out[sku] += lic
         return out
 
