@@ -76,6 +76,11 @@ async def test_data_the_partner_app_does_not_hold_is_unsupported(text: str,
     ("combien de clients a notre société", "fr"),
     ("customers managed by my company that expire next month", "en"),
     ("any clients expiring b4 next month?", "en"),
+    ("customers expiring thru next month", "en"),
+    ("which customers do we serve that expire next month", "en"),
+    ("clients suivis par nous qui expirent le mois prochain", "fr"),
+    ("show me the customers we handle that expire next month", "en"),
+    ("affichez les clients qui expirent le mois prochain", "fr"),
     ("quels clients arrivent à terme en décembre ?", "fr"),
 ])
 async def test_function_words_and_frames_never_make_a_question_unclear(
