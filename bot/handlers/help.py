@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.turn.context import Reply, Request
+from cards.clarify import clarify_card, unsupported_card
 from cards.common import inert
+from cards.describe import Described, describe
 from cards.faq import faq_card
 from cards.help import help_card
 from cards.notices import notice_card
@@ -17,6 +19,44 @@ async def handle_help(req: Request) -> Reply:
 async def handle_unknown(req: Request) -> Reply:
     message = req.tr("unknown.body")
     return Reply("unknown", notice_card(message), {"intent": "unknown", "message": message})
+
+
+SUGGESTIONS = ("suggest.expiring", "suggest.threshold", "suggest.help")
+
+
+def _suggestions(req: Request) -> list[str]:
+    """Questions the bot can answer for anyone in scope, in the question's language."""
+    return [req.tr(key) for key in SUGGESTIONS]
+
+
+def _understood(req: Request) -> str:
+    """How the bot read the part it understood ("customers, expiring between ...")."""
+    query = req.query
+    kind = query.kind or "customer"
+    filters = describe(Described(query.filters), req.tr)
+    subject = req.tr(f"page.{kind}s") if query.subject is None else inert(
+        query.subject_name or "")
+    return f"{subject}, {filters}" if filters else subject
+
+
+async def handle_clarify(req: Request) -> Reply:
+    """Understood in part: say what was understood and what was not (never answer as
+    if the part not understood were absent), with questions to try."""
+    unknown = list(req.query.unaccounted)
+    suggestions = _suggestions(req)
+    card = clarify_card(req.tr, _understood(req), unknown, suggestions)
+    message = req.tr("clarify.body", understood=_understood(req),
+                     words=", ".join(unknown))
+    return Reply("clarify", card, {"intent": "clarify", "message": message,
+                                   "unknown": unknown, "suggestions": suggestions})
+
+
+async def handle_unsupported(req: Request) -> Reply:
+    """Data the Partner App does not hold: say so, and name what it does know."""
+    suggestions = _suggestions(req)
+    message = req.tr("unsupported.body")
+    return Reply("unsupported", unsupported_card(req.tr, suggestions),
+                 {"intent": "unsupported", "message": message})
 
 
 async def handle_faq(req: Request) -> Reply:

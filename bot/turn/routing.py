@@ -23,6 +23,8 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.HELP: help.handle_help,
     Intent.FAQ: help.handle_faq,
     Intent.UNKNOWN: help.handle_unknown,
+    Intent.CLARIFY: help.handle_clarify,
+    Intent.UNSUPPORTED: help.handle_unsupported,
     Intent.LIST: directory.handle_list,
     Intent.COUNT: directory.handle_count,
     Intent.LICENSE_TOTAL: directory.handle_license_total,

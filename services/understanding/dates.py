@@ -370,18 +370,20 @@ AFTER = frozenset({"after", "apres", "since", "depuis"})
 
 
 def _with_bound(tokens: Sequence[str], found: DateMatch, today: dt.date) -> DateMatch:
-    """'before March 2027' = today .. 28 Feb 2027; 'until/by' = today .. end; 'after'
-    = the day after .. far future."""
+    """'before March 2027' = today .. 28 Feb 2027; 'until/by' and 'before the end of'
+    = today .. end; 'after' = the day after .. far future."""
     k = found.start - 1
     while k >= 0 and tokens[k] in {"the", "end", "of", "fin", "la", "a", "au", "de", "d"}:
         k -= 1
     if k < 0:
         return found
     cue, rng = tokens[k], found.range
-    if cue in BEFORE:
+    # "before the end of <period>" / "avant la fin de ..." = today .. its last day (SPEC)
+    end_of = any(t in {"end", "fin"} for t in tokens[k + 1:found.end])
+    if cue in BEFORE and not end_of:
         last = rng.start - dt.timedelta(days=1)
         return DateMatch(DateRange(min(today, last), last), k, found.end)
-    if cue in UNTIL:
+    if cue in UNTIL or cue in BEFORE:
         return DateMatch(DateRange(min(today, rng.end), rng.end), k, found.end)
     if cue in AFTER:
         first = rng.end + dt.timedelta(days=1)

@@ -83,6 +83,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "arrive a echeance", "echeance", "echeances", "lapse", "lapsing", "run out", "runs out",
         "expiries", "arrivant a echeance", "arrivant", "renewing", "up for renew", "due",
         "renouvelle", "renouvellent", "se termine", "terminent", "prennent fin", "prend fin",
+        "arrivent a terme", "arrive a terme", "arriver a terme", "arrivant a terme",
+        "viennent a echeance", "vient a echeance", "come due", "comes due", "coming due",
     ),
     "expired": (
         "expired", "lapsed", "expirees", "echus", "echues", "already expired", "deja expires",
@@ -214,6 +216,23 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "what can i access", "a quoi ai je acces",
     ),
     "me": ("i", "me", "my", "je", "moi", "mon", "ma", "mes", "we", "our", "nous", "notre", "nos"),
+    # Data the Partner App does not hold (SPEC section 3): answered `unsupported`, naming
+    # what the bot does know. The family: seat assignment and usage, money (prices, costs,
+    # revenue, margins, invoices), sign-ins, security, support, people and mailboxes.
+    "unsupported": (
+        "assigned", "unassigned", "not assigned", "attribuee", "attribuees", "attribue",
+        "non attribuees", "non attribuee", "affectees", "usage", "utilisation", "utilisee",
+        "utilisees", "used seats", "seats used", "consumption", "consommation",
+        "price", "prices", "pricing", "cost", "costs", "prix", "tarif", "tarifs", "coute",
+        "coutent", "revenue", "revenues", "turnover", "chiffre d affaires", "revenu",
+        "revenus", "margin", "margins", "marge", "marges", "profit", "invoice", "invoices",
+        "facture", "factures", "sign in", "sign ins", "signed in", "signins", "login",
+        "logins", "connexion", "connexions", "security alert", "security alerts",
+        "alerte de securite", "alertes de securite", "security incidents", "mfa",
+        "incident", "incidents", "ticket", "tickets", "active users", "inactive users",
+        "utilisateurs actifs", "utilisateurs inactifs", "employees", "employes", "salaries",
+        "mailbox", "mailboxes", "boites mail", "boites aux lettres",
+    ),
 }
 
 # Words that carry no meaning for intent or entities (both languages).

@@ -29,6 +29,8 @@ class Intent:
     ORG_SKUS = "org_skus"
     ORG_DETAILS = "org_details"
     UNKNOWN = "unknown"
+    CLARIFY = "clarify"  # understood in part: says what it did not understand
+    UNSUPPORTED = "unsupported"  # asks for data the Partner App does not hold
 
 
 ONBOARDING_FILTERS = ("onboarded", "not_onboarded", "invited", "not_invited")
@@ -108,3 +110,5 @@ class Query:
     text: str = ""
     email: str | None = None  # an e-mail in the question ("add jane@contoso.com ...")
     role: str | None = None  # "reader" / "admin" named in the question
+    # words of the question that nothing understood (no element, name or function word)
+    unaccounted: tuple[str, ...] = ()

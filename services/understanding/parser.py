@@ -21,6 +21,11 @@ from services.understanding.dates import (
     DateMatch,
     find_date_range,
 )
+from services.understanding.function_words import (
+    CHAT_ABBREVIATIONS,
+    function_words,
+    now_positions,
+)
 from services.understanding.intents import Signals, classify
 from services.understanding.model import Filters, Intent, Query
 from services.understanding.names import NameMatch
@@ -248,7 +253,7 @@ def _leftover_name(parsed: _Parsed, positions: Sequence[int], where: dict[str, l
 async def parse(text: str, language: str, today: dt.date,
                 resolve: NameLookup | None = None) -> Query:
     cleaned = strip_mentions(text)
-    folded = fold(cleaned).split()
+    folded = [CHAT_ABBREVIATIONS.get(t, t) for t in fold(cleaned).split()]
     raw = _raw_tokens(cleaned, len(folded))
     parsed = _Parsed(list(folded), raw, [False] * len(folded), _clause_ends(cleaned))
     words, _ = _vocabulary()
@@ -320,6 +325,11 @@ async def parse(text: str, language: str, today: dt.date,
         if unknown_name and intent != Intent.SEND_ACTIVATION and (
                 intent == Intent.UNKNOWN or kind is None):
             intent = _org_intent(concepts)  # "when does <a name we do not know> expire"
+    used = date_positions | threshold_positions
+    context = _framing_clause(parsed, where, used, names) | now_positions(tokens)
+    unaccounted = _unaccounted(parsed, work, leftover, names, unknown_name, context)
+    unsupported = any(p not in context for p in where.get("unsupported", []))
+    intent = _honest(intent, unsupported, unaccounted, unknown_name)
     if intent in {Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL} and kind is None:
         kind = "customer"  # "who" about expiry, SKUs or licenses means customers
     return Query(
@@ -327,7 +337,92 @@ async def parse(text: str, language: str, today: dt.date,
         subject=subject.item.id if subject else None,
         subject_name=subject.item.name if subject else None, faq=faq,
         unknown_name=unknown_name, text=cleaned, email=email, role=role,
+        unaccounted=unaccounted,
     )
+
+
+# Questions answered from the directory: a part of one that nothing understood must be
+# reported, never dropped (SPEC section 3, "never confidently wrong").
+DIRECTORY_INTENTS = frozenset({Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL,
+                               Intent.ORG_LICENSES, Intent.ORG_EXPIRY, Intent.ORG_SKUS,
+                               Intent.ORG_DETAILS})
+
+
+def _honest(intent: str, unsupported: bool, unaccounted: Sequence[str],
+            unknown_name: str | None) -> str:
+    """Data the Partner App does not hold is `unsupported`; a directory question with
+    words nothing understood is `clarify` (a name that matches nothing is answered as
+    not found instead: that answer is honest too)."""
+    if unsupported and intent in DIRECTORY_INTENTS | {
+            Intent.UNKNOWN, Intent.NOTIFY_SUBSCRIBE, Intent.OPERATORS}:
+        return Intent.UNSUPPORTED
+    if unaccounted and unknown_name is None and intent in DIRECTORY_INTENTS:
+        return Intent.CLARIFY
+    return intent
+
+
+POSSESSIVES = frozenset({"my", "our", "mon", "ma", "mes", "notre", "nos"})
+# "my org", "notre société": the operator's own organization (SPEC section 1)
+OWN_ORGANIZATION = frozenset({"org", "orga", "organisation", "organization", "company",
+                              "societe", "entreprise", "firm", "firme"})
+
+
+def _unaccounted(parsed: _Parsed, work: Sequence[str], leftover: Sequence[int],
+                 names: Sequence[NameMatch], unknown_name: str | None,
+                 context: set[int]) -> tuple[str, ...]:
+    """The question's words that nothing accounts for: not a recognised element (kind,
+    measure, filter, date, number, name, SKU), not a function word of English or French,
+    not the operator's own organization after a possessive ("my org"), not the rest of a
+    name the question matched, and not a leading clause that names none of these ("for
+    the QBR, ...": context)."""
+    tokens = parsed.tokens
+    fillers = function_words()
+    named: set[str] = set()
+    for m in names:
+        named.update(fold(m.item.name).replace("-", " ").split())
+        named.update(fold(m.item.id).replace("-", " ").split())
+    if unknown_name:
+        named.update(fold(unknown_name).split())
+    out: list[str] = []
+    for p in leftover:
+        token = tokens[p]
+        if p in context or token in named or work[p] in fillers or token in fillers \
+                or len(token) <= 1:
+            continue
+        if token in OWN_ORGANIZATION and any(tokens[k] in POSSESSIVES
+                                             for k in range(max(0, p - 2), p)):
+            continue
+        out.append(parsed.raw[p] or token)
+    return tuple(out)
+
+
+# Words that mark a clause as the purpose of the question ("for the QBR", "QBR prep",
+# "ahead of the review", "pour le comité", "en vue de la revue").
+PURPOSE_MARKERS = frozenset({"for", "ahead", "before", "prep", "prepping", "preparing",
+                             "preparation", "pour", "avant", "vue", "regarding", "re",
+                             "concernant"})
+SUBJECTS = frozenset({"i", "we", "je", "j", "nous", "on"})
+# concepts that a framing clause may hold without naming anything ("for", "the", "my")
+FRAMING_CONCEPTS = frozenset({"of", "me", "list", "has", "how"})
+
+
+def _framing_clause(parsed: _Parsed, where: dict[str, list[int]], used: set[int],
+                    names: Sequence[NameMatch]) -> set[int]:
+    """The positions of a leading clause that only says what the question is for ("for
+    the QBR:", "QBR prep -", "for the QBR deck I need ..."): it ends at a clause boundary
+    or before a first-person subject, holds a purpose marker, and holds no recognised
+    element (kind, measure, filter, date, number, name)."""
+    tokens = parsed.tokens
+    ends = [b for b in parsed.boundaries if b < len(tokens) - 1]
+    ends += [i - 1 for i, t in enumerate(tokens) if t in SUBJECTS and i > 1]
+    if not ends:
+        return set()
+    span = set(range(min(ends) + 1))
+    if not any(tokens[p] in PURPOSE_MARKERS for p in span):
+        return set()
+    elements = {p for concept, positions in where.items() if concept not in FRAMING_CONCEPTS
+                for p in positions} | used | {k for m in names for k in range(m.start, m.end)}
+    return set() if span & elements else span
 
 
 ROLE_WORDS = {"reader": "reader", "lecteur": "reader", "lectrice": "reader",
@@ -397,7 +492,7 @@ def _participle_expired(tokens: Sequence[str], where: dict[str, list[int]]) -> b
     return False
 
 
-_CLAUSE = re.compile(r"[,:;!?\u2013\u2014]")
+_CLAUSE = re.compile(r"[,:;!?\u2013\u2014]|\s-\s")
 
 
 def _clause_ends(cleaned: str) -> frozenset[int]:

@@ -56,6 +56,10 @@ QUESTIONS = {
     "unknown": (ALICE, "what is the weather", "quel temps fait-il"),
     "refusal": (BRUNO, "who are the operators", "qui sont les opérateurs"),
     "not_found": (ALICE, "when does Globex Unknown expire", "quand expire Globex Inconnu"),
+    "clarify": (CLAIRE, "customers in the healthcare sector expiring this month",
+                "clients du secteur santé qui expirent ce mois-ci"),
+    "unsupported": (ALICE, "which customers have unassigned seats",
+                    "quels clients ont des licences non attribuées"),
 }
 
 SUBSCRIPTION = SubscriptionView(1, "channel", "19:c@thread.tacv2", "p-contoso",

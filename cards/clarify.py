@@ -1,0 +1,36 @@
+"""Honest answers to questions the bot understood only in part (`clarify`) or that ask
+for data the Partner App does not hold (`unsupported`), with suggested questions as
+buttons that send the question (Action.Submit as Teams' imBack)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_teams.cards import SubmitAction
+
+from cards.common import card, inert, paragraph
+from services.i18n import Messages
+
+
+def ask_button(question: str) -> SubmitAction:
+    """A button that sends QUESTION as if the user had typed it (Teams: imBack)."""
+    return SubmitAction(title=question[:80],
+                        data={"msteams": {"type": "imBack", "value": question}})
+
+
+def clarify_card(tr: Messages, understood: str, unknown: list[str],
+                 suggestions: list[str]) -> dict[str, Any]:
+    words = ", ".join(f"“{inert(w)}”" for w in unknown)
+    text = tr("clarify.body", understood=inert(understood), words=words) if understood \
+        else tr("clarify.body.nothing", words=words)
+    body: list[Any] = [paragraph(text)]
+    if suggestions:
+        body.append(paragraph(tr("clarify.try"), is_subtle=True, size="Small"))
+    return card(body, [ask_button(q) for q in suggestions[:3]])
+
+
+def unsupported_card(tr: Messages, suggestions: list[str]) -> dict[str, Any]:
+    body: list[Any] = [paragraph(tr("unsupported.body"))]
+    if suggestions:
+        body.append(paragraph(tr("clarify.try"), is_subtle=True, size="Small"))
+    return card(body, [ask_button(q) for q in suggestions[:3]])
