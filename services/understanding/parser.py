@@ -30,7 +30,7 @@ from services.understanding.intents import Signals, classify
 from services.understanding.model import Filters, Intent, Query
 from services.understanding.names import NameMatch
 from services.understanding.numbers import NUMBER_WORDS, parse_number
-from services.understanding.text import fold, strip_mentions
+from services.understanding.text import fold, phrase_positions, strip_mentions
 
 # (question tokens, positions of words that are not vocabulary) -> visible name matches
 # How the parser looks names up (the directory's NameResolver, bound to the asker's scope,
@@ -100,12 +100,7 @@ COMMAND_PHRASES = (("audit", "log"), ("audit", "logs"), ("audit", "trail"),
 
 def _command_positions(tokens: Sequence[str]) -> set[int]:
     """Words of bot commands that must not be read as names ('audit' is also a SKU)."""
-    out: set[int] = set()
-    for i in range(len(tokens)):
-        for phrase in COMMAND_PHRASES:
-            if tuple(tokens[i:i + len(phrase)]) == phrase:
-                out.update(range(i, i + len(phrase)))
-    return out
+    return phrase_positions(tokens, COMMAND_PHRASES)
 
 
 def _name_like(parsed: _Parsed, i: int) -> bool:

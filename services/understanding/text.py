@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]{0,200}>")
@@ -28,3 +29,14 @@ def fold(text: str) -> str:
     no_accents = no_accents.replace("\u2019", " ").replace("'", " ").replace("-", " ")
     no_accents = _COMPARATORS.sub(r" \1 ", no_accents)
     return _SPACES.sub(" ", _DOTS.sub(" ", _PUNCT.sub(" ", no_accents))).strip()
+
+
+def phrase_positions(tokens: Sequence[str], phrases: Iterable[Sequence[str]]) -> set[int]:
+    """The positions of TOKENS covered by any occurrence of one of PHRASES."""
+    wanted = [tuple(p) for p in phrases]
+    out: set[int] = set()
+    for i in range(len(tokens)):
+        for phrase in wanted:
+            if tuple(tokens[i:i + len(phrase)]) == phrase:
+                out.update(range(i, i + len(phrase)))
+    return out

@@ -9,10 +9,11 @@ silently ignored when the parser does not understand what it does in a question.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
-from services.understanding.text import fold
+from services.understanding.text import fold, phrase_positions
 
 # Words of a stop-word list that mean something in a question about licences and
 # expiries: negation; comparison and quantity; order and rank; time relations;
@@ -60,13 +61,8 @@ CHAT_ABBREVIATIONS = {"b4": "before", "thru": "through", "abt": "about", "bc": "
                       "plz": "please", "thx": "thanks", "msg": "message"}
 
 
-def now_positions(tokens: list[str]) -> set[int]:
-    out: set[int] = set()
-    for i in range(len(tokens)):
-        for phrase in NOW_PHRASES:
-            if tuple(tokens[i:i + len(phrase)]) == phrase:
-                out.update(range(i, i + len(phrase)))
-    return out
+def now_positions(tokens: Sequence[str]) -> set[int]:
+    return phrase_positions(tokens, NOW_PHRASES)
 
 
 @cache
