@@ -3,8 +3,8 @@
 Written on 2026-12-01 from SPEC.md alone (sections 1, 2, 3 and 5) and the data fixture,
 blind to the parser: its author never read the understanding code, the handlers, the
 directory service, nor the other evaluation generators and oracles. Every expectation is
-computed here from the SPEC definitions over the fixture (tests/eval/partner-demo.v2.json,
-a copy of ../shared/fixtures/partner-demo.json), with today = 2026-11-23.
+computed here from the SPEC definitions over the fixture tests/eval/partner-demo.v2.json
+(the project's copy of the shared demo fixture), with today = 2026-11-23.
 
 Run by hand only (no test runs it):  python tests/eval/make_blind2.py [FIXTURE] [-o OUT]
 """
@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
 TODAY = date(2026, 11, 23)
 Range = tuple[date, date]
 Expect = dict[str, Any]
@@ -762,7 +761,7 @@ def build(net: Net) -> Book:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("fixture", nargs="?", type=Path,
-                    default=REPO.parent / "shared" / "fixtures" / "partner-demo.json")
+                    default=HERE / "partner-demo.v2.json")
     ap.add_argument("-o", "--out", type=Path, default=HERE / "questions.blind2.jsonl")
     args = ap.parse_args()
     book = build(Net(json.loads(args.fixture.read_text("utf-8"))))
