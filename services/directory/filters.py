@@ -28,12 +28,13 @@ def active(today: dt.date) -> ColumnElement[bool]:
     return and_(S.starts_on <= today, S.expires_on >= today)
 
 
-def licenses_of(org_id: Any, today: dt.date) -> Any:
-    """Licenses of an organization = the sum over its active subscriptions."""
-    return func.coalesce(
-        select(func.sum(S.licenses))
-        .where(S.organization_id == org_id, active(today))
-        .scalar_subquery(), 0)
+def licenses_of(org_id: Any, today: dt.date, sku: str | None = None) -> Any:
+    """Licenses of an organization = the sum over its active subscriptions (of SKU, when
+    a question names one: a threshold then compares that SKU's seats)."""
+    stmt = select(func.sum(S.licenses)).where(S.organization_id == org_id, active(today))
+    if sku:
+        stmt = stmt.where(S.sku_code == sku)
+    return func.coalesce(stmt.scalar_subquery(), 0)
 
 
 def expiring_in(filters: Filters) -> Any:
@@ -84,10 +85,14 @@ def conditions(kind: str, filters: Filters, today: dt.date) -> list[ColumnElemen
         out.append(exists().where(S.organization_id == Organization.id))
         out.append(~exists().where(S.organization_id == Organization.id,
                                    S.expires_on >= today))
+    if filters.booked:  # a renewal booked ahead: a subscription that has not started
+        out.append(exists().where(S.organization_id == Organization.id, S.starts_on > today))
+    if filters.country:
+        out.append(Organization.country == filters.country)
     if filters.licenses_gt is not None:
-        out.append(licenses_of(Organization.id, today) > filters.licenses_gt)
+        out.append(licenses_of(Organization.id, today, filters.sku) > filters.licenses_gt)
     if filters.licenses_lt is not None:
-        out.append(licenses_of(Organization.id, today) < filters.licenses_lt)
+        out.append(licenses_of(Organization.id, today, filters.sku) < filters.licenses_lt)
     if filters.onboarding:
         out.append(Organization.onboarding.in_(ONBOARDING[filters.onboarding]))
     if filters.parent:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,9 @@ class Intent:
     ORG_EXPIRY = "org_expiry"
     ORG_SKUS = "org_skus"
     ORG_DETAILS = "org_details"
+    ORG_ONBOARDING = "org_onboarding"  # one organization's onboarding state
+    RANKING = "ranking"  # organizations of a kind sorted by a measure, descending
+    BREAKDOWN = "breakdown"  # one group per partner / SKU / country / month, with a value
     UNKNOWN = "unknown"
     CLARIFY = "clarify"  # understood in part: says what it did not understand
     UNSUPPORTED = "unsupported"  # asks for data the Partner App does not hold
@@ -35,6 +39,10 @@ class Intent:
 
 ONBOARDING_FILTERS = ("onboarded", "not_onboarded", "invited", "not_invited")
 RENEWAL_FILTERS = ("at_risk", "renewed")
+# Measures of rankings and breakdowns (SPEC section 1): seats; organizations below (of
+# the query's kind); organizations with a subscription expiring (per month).
+MEASURES = ("licenses", "organizations", "expiries")
+GROUPINGS = ("partner", "distributor", "sku", "country", "month")
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,8 @@ class Filters:
     onboarding: str | None = None  # one of ONBOARDING_FILTERS
     parent: str | None = None  # an organization id the operator may see
     renewal: str | None = None  # one of RENEWAL_FILTERS: expiries at risk / renewed
+    booked: bool = False  # has a subscription that has not started yet
+    country: str | None = None  # ISO 3166 alpha-2 code
 
     @classmethod
     def from_data(cls, data: Any) -> Filters:
@@ -57,9 +67,16 @@ class Filters:
         if "from" in data or "to" in data:
             expiry = DateRange(dt.date.fromisoformat(str(data["from"])),
                                dt.date.fromisoformat(str(data["to"])))
-        lapsed = data.get("lapsed", False)
-        if not isinstance(lapsed, bool):
-            raise ValueError("lapsed must be a boolean")
+        flags: dict[str, bool] = {}
+        for key in ("lapsed", "booked"):
+            flag = data.get(key, False)
+            if not isinstance(flag, bool):
+                raise ValueError(f"{key} must be a boolean")
+            flags[key] = flag
+        country = data.get("country")
+        if country is not None and (not isinstance(country, str)
+                                    or not re.fullmatch(r"[A-Z]{2}", country)):
+            raise ValueError("country must be an ISO 3166 code")
         numbers: dict[str, int | None] = {}
         for key in ("licenses_gt", "licenses_lt"):
             value = data.get(key)
@@ -79,7 +96,8 @@ class Filters:
             if value is not None and (not isinstance(value, str) or not 0 < len(value) <= 64):
                 raise ValueError(f"{key} must be an id")
             texts[key] = value
-        return cls(expiry=expiry, lapsed=lapsed, onboarding=onboarding,
+        return cls(expiry=expiry, lapsed=flags["lapsed"], booked=flags["booked"],
+                   country=country, onboarding=onboarding,
                    licenses_gt=numbers["licenses_gt"], licenses_lt=numbers["licenses_lt"],
                    sku=texts["sku"], parent=texts["parent"], renewal=renewal)
 
@@ -89,7 +107,7 @@ class Filters:
         if self.expiry:
             out["from"], out["to"] = self.expiry.start.isoformat(), self.expiry.end.isoformat()
         for key in ("lapsed", "sku", "licenses_gt", "licenses_lt", "onboarding", "parent",
-                    "renewal"):
+                    "renewal", "booked", "country"):
             value = getattr(self, key)
             if value not in (None, False):
                 out[key] = value
@@ -112,3 +130,7 @@ class Query:
     role: str | None = None  # "reader" / "admin" named in the question
     # words of the question that nothing understood (no element, name or function word)
     unaccounted: tuple[str, ...] = ()
+    measure: str | None = None  # one of MEASURES, for a ranking or a breakdown
+    group_by: str | None = None  # one of GROUPINGS, for a breakdown
+    limit: int | None = None  # how many a ranking shows ("top 10"); None = the default
+    suggestions: tuple[str, ...] = ()  # "did you mean" names for a name nothing matched
