@@ -48,8 +48,10 @@ class NameResolver:
                 visible = set((await session.execute(select(OrgClosure.descendant_id).where(
                     OrgClosure.ancestor_id == scope.organization_id, OrgClosure.depth > 0,
                     OrgClosure.descendant_id.in_(org_ids)))).scalars())
-        return [m for m in matches if m.item.kind == "sku" or (
-            m.item.id in visible and scope.can_view(PAGE_OF_KIND[m.item.kind]))]
+        # The operator's own organization may be named as a parent ("customers of <my
+        # org>", SPEC section 1); the directory never shows it as a subject.
+        return [m for m in matches if m.item.kind == "sku" or m.item.id == scope.organization_id
+                or (m.item.id in visible and scope.can_view(PAGE_OF_KIND[m.item.kind]))]
 
     def bind(self, scope: Scope) -> NameLookup:
         """The resolver understanding calls for this operator's questions."""

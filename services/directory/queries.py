@@ -62,7 +62,8 @@ class Directory:
     async def _check(self, session: AsyncSession, scope: Scope, kind: str,
                      filters: Filters) -> None:
         scope.require_page(PAGE_OF_KIND[kind])
-        if filters.parent is not None:
+        # The operator's own organization named as a parent: all of the kind in scope.
+        if filters.parent is not None and filters.parent != scope.organization_id:
             await self._visible(session, scope, filters.parent)
 
     async def _visible(self, session: AsyncSession, scope: Scope, org_id: str) -> Organization:
@@ -184,14 +185,22 @@ class Directory:
 
     async def license_total(self, scope: Scope, kind: str, filters: Filters,
                             today: dt.date) -> Figure:
-        """Active licenses of the matching organizations, with a breakdown per SKU."""
+        """Active licenses of the matching organizations, with a breakdown per SKU. With a
+        SKU or a date range, the seats of the matching subscriptions (SPEC section 1: "how
+        many CS-ENT licenses", "how many licenses expire this month")."""
         filters = F.effective(filters, today)
         async with self._sessions() as session:
             await self._check(session, scope, kind, filters)
             ids = self._matching(scope, kind, filters, today)
-            stmt = select(S.sku_code, func.sum(S.licenses)).where(
-                S.organization_id.in_(ids), F.active(today)
-            ).group_by(S.sku_code).order_by(func.sum(S.licenses).desc())
+            seats: list[Any] = [S.organization_id.in_(ids)]
+            if filters.expiry is not None:
+                seats.append(S.expires_on.between(filters.expiry.start, filters.expiry.end))
+            else:
+                seats.append(F.active(today))
+            if filters.sku:
+                seats.append(S.sku_code == filters.sku)
+            stmt = select(S.sku_code, func.sum(S.licenses)).where(*seats).group_by(
+                S.sku_code).order_by(func.sum(S.licenses).desc())
             rows = (await session.execute(stmt)).all()
         breakdown = [Breakdown(code, int(total)) for code, total in rows]
         return Figure(sum(b.value for b in breakdown), breakdown)
@@ -220,6 +229,8 @@ class Directory:
         )
 
     async def org_name(self, scope: Scope, org_id: str) -> str:
+        if org_id == scope.organization_id:
+            return scope.organization_name
         async with self._sessions() as session:
             return (await self._visible(session, scope, org_id)).name
 
