@@ -14,6 +14,14 @@ from services.correlation import current_correlation_id
 from services.i18n import Messages
 from services.scope import Scope
 from services.understanding import parse
+from services.understanding.language import detect_language
+
+
+def question_messages(text: str, tr: Messages) -> Messages:
+    """The reply's language (SPEC section 3): the question's when it is clearly English
+    or French, else the Teams client's (TR)."""
+    language = detect_language(text)
+    return tr if language is None or language == tr.language else Messages(language)
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class Answered:
 async def answer(services: BotServices, scope: Scope, text: str, tr: Messages,
                  today: dt.date, *, full_answer: bool = False,
                  where: dict[str, Any] | None = None) -> Answered:
+    tr = question_messages(text, tr)  # parsed, cached and answered in this language
     answers = services.answers
     key = await answers.key(scope, text, tr.language, today, full_answer) \
         if answers.enabled else None

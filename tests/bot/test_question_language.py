@@ -1,0 +1,68 @@
+"""Through the real turn (POST /api/messages): a reply is in the language of the question
+when it is clearly English or French, otherwise in the Teams client's (SPEC section 3)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.app import create_app
+from bot.settings import load_settings
+from services.db.engine import Database
+from tests.support import activities as A
+
+CLAIRE_AAD = "9888c69f-850f-5e5b-acd2-c8fdf8762ab4"  # admin, Alpha Distribution
+CLAIRE_TENANT = "d752334c-2297-5126-a591-b69bc422f0d5"
+
+
+@pytest.fixture
+async def client(aiohttp_client: Any, demo_db: Database) -> Any:
+    settings = load_settings(DATABASE_URL=demo_db.url, BOT_ID="")
+    return await aiohttp_client(create_app(settings, database=demo_db))
+
+
+async def card_text(client: Any, text: str, locale: str) -> str:
+    activity = A.message(text, aad=CLAIRE_AAD, tenant=CLAIRE_TENANT, locale=locale)
+    activity["localTimestamp"] = "2026-11-23T10:00:00+01:00"
+    resp = await client.post("/api/messages", json=activity)
+    assert resp.status == 200
+    (card,) = A.cards_of(await resp.json())
+    return json.dumps(card, ensure_ascii=False)
+
+
+def first_column(card: str) -> str:
+    table = next(e for e in json.loads(card)["body"] if e["type"] == "Table")
+    return str(table["rows"][0]["cells"][0]["items"][0]["text"])
+
+
+async def test_a_french_question_from_an_english_client_is_answered_in_french(
+        client: Any) -> None:
+    card = await card_text(client, "quels clients expirent ce mois-ci ?", "en-US")
+    assert first_column(card) == "Nom"
+
+
+async def test_an_english_question_from_a_french_client_is_answered_in_english(
+        client: Any) -> None:
+    card = await card_text(client, "which clients expire this month", "fr-FR")
+    assert first_column(card) == "Name"
+
+
+async def test_a_question_without_a_clear_language_keeps_the_client_language(
+        client: Any) -> None:
+    assert "What you can ask" in await card_text(client, "help", "en-US")
+    assert "Ce que vous pouvez demander" in await card_text(client, "help", "fr-FR")
+    assert first_column(await card_text(client, "Contoso", "fr-FR")) != "Name"
+
+
+async def test_the_answer_cache_keeps_the_languages_apart(client: Any) -> None:
+    """The same question in each language, then again: each answer in its own language
+    (the cache key holds the detected language, not only the client's)."""
+    for _ in range(2):
+        assert first_column(await card_text(
+            client, "quels clients expirent ce mois-ci ?", "en-US")) == "Nom"
+        assert first_column(await card_text(
+            client, "which clients expire this month", "en-US")) == "Name"
+        assert first_column(await card_text(
+            client, "which clients expire this month", "fr-FR")) == "Name"
