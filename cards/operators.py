@@ -16,8 +16,12 @@ from services.i18n import Messages
 from services.operators import OperatorsPage
 
 
-def operators_card(organization: str, page: OperatorsPage, tr: Messages) -> dict[str, Any]:
-    body: list[Any] = [title(tr("operators.title", organization=inert(organization)))]
+def operators_card(organization: str, page: OperatorsPage, tr: Messages,
+                   role: str | None = None) -> dict[str, Any]:
+    """The operators of ORGANIZATION (of ROLE only: "who are the admins")."""
+    heading = tr(f"operators.title.{role}", organization=inert(organization)) if role \
+        else tr("operators.title", organization=inert(organization))
+    body: list[Any] = [title(heading)]
     if not page.rows:
         body.append(paragraph(tr("list.empty")))
         return card(body)
@@ -34,7 +38,8 @@ def operators_card(organization: str, page: OperatorsPage, tr: Messages) -> dict
     body.append(Table(columns=[ColumnDefinition(width=w) for w in (2, 3, 1, 1, 2, 1)],
                       rows=[header, *rows], first_row_as_headers=True, show_grid_lines=False))
     buttons = paging(page.offset, len(page.rows), page.limit, page.total,
-                     tr("list.previous"), tr("list.more"), verbs.OPERATORS_PAGE, {})
+                     tr("list.previous"), tr("list.more"), verbs.OPERATORS_PAGE,
+                     {"role": role} if role else {})
     if buttons:
         body.append(buttons)
     return card(body)

@@ -28,6 +28,9 @@ def headline(detail: OrgDetail, intent: str, tr: Messages) -> str:
             return tr("org.headline.no_skus", name=name)
         return tr("org.headline.skus", name=name, n=len(skus),
                   skus=", ".join(inert(s.name) for s in skus))
+    if intent == "org_onboarding":
+        return tr("org.headline.onboarding", name=name,
+                  status=tr(f"status.{detail.onboarding}").lower())
     if detail.expiry is None:
         return tr("org.headline.no_expiry", name=name)
     if detail.lapsed:

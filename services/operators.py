@@ -93,17 +93,34 @@ class OperatorService:
         self._sessions = sessions
         self._owners = owners or SubscriptionOwners()
 
-    async def page(self, scope: Scope, *, offset: int = 0, limit: int = 15) -> OperatorsPage:
-        """The operators of the caller's own organization (admins only), paged."""
+    async def page(self, scope: Scope, *, offset: int = 0, limit: int = 15,
+                   role: str | None = None) -> OperatorsPage:
+        """The operators of the caller's own organization (admins only), paged. With ROLE
+        ("who are the admins"): the active operators of that role (SPEC: admins = the
+        admin role, readers = those without it)."""
         scope.require_page(Page.OPERATORS)
-        where = (Operator.organization_id == scope.organization_id,
-                 Operator.status != OperatorStatus.REMOVED)
+        where: tuple[Any, ...] = (Operator.organization_id == scope.organization_id,
+                                  Operator.status != OperatorStatus.REMOVED)
+        if role is not None:
+            where = (Operator.organization_id == scope.organization_id,
+                     Operator.status == OperatorStatus.ACTIVE, Operator.role == role)
         async with self._sessions() as session:
             total = (await session.execute(
                 select(func.count()).select_from(Operator).where(*where))).scalar_one()
             rows = (await session.execute(select(Operator).where(*where).order_by(
                 Operator.name, Operator.email).offset(offset).limit(limit))).scalars().all()
         return OperatorsPage([_view(o) for o in rows], int(total), offset, limit)
+
+    async def count(self, scope: Scope, role: str | None = None) -> int:
+        """How many active operators the caller's organization has (of ROLE)."""
+        scope.require_page(Page.OPERATORS)
+        where = [Operator.organization_id == scope.organization_id,
+                 Operator.status == OperatorStatus.ACTIVE]
+        if role is not None:
+            where.append(Operator.role == role)
+        async with self._sessions() as session:
+            return int((await session.execute(
+                select(func.count()).select_from(Operator).where(*where))).scalar_one())
 
     async def add(self, scope: Scope, email: str, name: str, role: str, *,
                   aad_object_id: str | None = None, cid: str | None = None,

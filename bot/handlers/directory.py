@@ -8,6 +8,7 @@ from typing import Any
 from bot.handlers.common import not_found
 from bot.turn.context import BadCardData, Reply, Request
 from cards.audit import audit_card
+from cards.common import inert
 from cards.describe import Described, describe
 from cards.figures import count_card, total_card
 from cards.lists import PAGE_SIZE, ListView, org_list_card
@@ -15,7 +16,7 @@ from cards.operators import operators_card
 from cards.org import org_card
 from services.activation import may_send_for
 from services.directory import effective_filters
-from services.directory.views import OrgRef
+from services.directory.views import Figure, OrgRef
 from services.understanding.model import Filters, Intent
 
 
@@ -120,6 +121,8 @@ async def handle_org(req: Request) -> Reply:
         answer["value"] = detail.licenses
     elif q.intent == Intent.ORG_EXPIRY:
         answer["value"] = detail.expiry.isoformat() if detail.expiry else None
+    elif q.intent == Intent.ORG_ONBOARDING:
+        answer["value"] = detail.onboarding
     elif q.intent == Intent.ORG_SKUS:
         skus = detail.active_skus
         answer.update(items=[{"id": s.id, "name": s.name} for s in skus], total=len(skus))
@@ -141,18 +144,31 @@ OPERATORS_PAGE_SIZE = 15
 
 async def handle_operators(req: Request, offset: int = 0) -> Reply:
     limit = 10_000 if req.full_answer else OPERATORS_PAGE_SIZE
-    page = await req.services.operators.page(req.scope, offset=offset, limit=limit)
-    card = operators_card(req.scope.organization_name, page, req.tr)
+    role = req.query.role
+    page = await req.services.operators.page(req.scope, offset=offset, limit=limit, role=role)
+    card = operators_card(req.scope.organization_name, page, req.tr, role)
     items = [{"id": o.email, "name": o.name} for o in page.rows]
     return Reply(Intent.OPERATORS, card, {"intent": Intent.OPERATORS, "items": items,
                                           "total": page.total})
 
 
 async def handle_operators_page(req: Request) -> Reply:
-    offset = req.data.get("offset", 0)
+    offset, role = req.data.get("offset", 0), req.data.get("role")
     if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= 10**6:
         raise BadCardData("bad operators page offset")
-    return await handle_operators(req, offset)
+    if role not in (None, "admin", "reader"):
+        raise BadCardData("bad operators role")
+    return await handle_operators(replace(req, query=replace(req.query, role=role)), offset)
+
+
+async def handle_operator_count(req: Request) -> Reply:
+    """How many active operators the organization has (of a role: "how many admins")."""
+    role = req.query.role
+    value = await req.services.operators.count(req.scope, role)
+    key = f"operators.count.{role}" if role else "operators.count"
+    heading = req.tr(key, organization=inert(req.scope.organization_name))
+    card = count_card(heading, Figure(value, []), False, req.tr)
+    return Reply(Intent.OPERATOR_COUNT, card, {"intent": Intent.OPERATOR_COUNT, "value": value})
 
 
 async def handle_audit(req: Request) -> Reply:

@@ -32,6 +32,8 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.ORG_EXPIRY: directory.handle_org,
     Intent.ORG_SKUS: directory.handle_org,
     Intent.ORG_DETAILS: directory.handle_org,
+    Intent.ORG_ONBOARDING: directory.handle_org,
+    Intent.OPERATOR_COUNT: directory.handle_operator_count,
     Intent.OPERATORS: directory.handle_operators,
     Intent.AUDIT: directory.handle_audit,
     Intent.ADD_OPERATOR: operators.handle_add_operator,

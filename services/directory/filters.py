@@ -87,6 +87,8 @@ def conditions(kind: str, filters: Filters, today: dt.date) -> list[ColumnElemen
                                    S.expires_on >= today))
     if filters.booked:  # a renewal booked ahead: a subscription that has not started
         out.append(exists().where(S.organization_id == Organization.id, S.starts_on > today))
+    if filters.expired_subscription:  # at least one subscription in the past
+        out.append(exists().where(S.organization_id == Organization.id, S.expires_on < today))
     if filters.country:
         out.append(Organization.country == filters.country)
     if filters.licenses_gt is not None:

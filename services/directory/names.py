@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -50,7 +51,9 @@ class NameResolver:
                     OrgClosure.descendant_id.in_(org_ids)))).scalars())
         # The operator's own organization may be named as a parent ("customers of <my
         # org>", SPEC section 1); the directory never shows it as a subject.
-        return [m for m in matches if m.item.kind == "sku" or m.item.id == scope.organization_id
+        own = scope.organization_id
+        return [replace(m, own=True) if m.item.id == own else m for m in matches
+                if m.item.kind == "sku" or m.item.id == own
                 or (m.item.id in visible and scope.can_view(PAGE_OF_KIND[m.item.kind]))]
 
     def bind(self, scope: Scope) -> NameLookup:

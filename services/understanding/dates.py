@@ -50,12 +50,16 @@ MONTH_UNITS = frozenset({"month", "months", "mois"})
 FUTURE_CUES = frozenset(
     {
         "next", "coming", "upcoming", "following", "within", "prochains", "prochaines",
-        "suivants", "suivantes", "ici", "sous", "dans", "in", "over", "venir",
+        "suivants", "suivantes", "ici", "sous", "dans", "in", "over", "venir", "endeans",
     }
 )
 PAST_CUES = frozenset(
     {"last", "past", "previous", "derniers", "dernieres", "precedents", "passes", "ago"}
 )
+
+QUARTER_CODES_WORDS = [f"{letter}{q}" for letter in "qt" for q in range(1, 5)] + [
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi",
+    "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 DATE_WORDS = (
     frozenset(MONTHS)
@@ -67,9 +71,11 @@ DATE_WORDS = (
             "hui", "demain", "hier", "mois", "annee", "an", "semaine", "trimestre", "soon",
             "bientot", "prochainement", "upcoming", "this", "next", "last", "current", "ce",
             "cette", "prochain", "prochaine", "dernier", "derniere", "passe", "passee",
-            "precedent", "suivant", "cours",
+            "precedent", "suivant", "cours", "fortnight", "quinzaine", "christmas", "xmas",
+            "noel",
         ]
     )
+    | frozenset(QUARTER_CODES_WORDS)
 )
 
 
@@ -159,6 +165,25 @@ def _soon(t: dt.date) -> DateRange:
     return DateRange(t, t + dt.timedelta(days=30))
 
 
+def _days_ahead(days: int) -> Builder:
+    def build(t: dt.date) -> DateRange:
+        return DateRange(t, t + dt.timedelta(days=days))
+
+    return build
+
+
+def _next_day_of_year(month: int, day: int) -> Builder:
+    """A day without a year (Christmas, New Year): its next occurrence, today included."""
+
+    def build(t: dt.date) -> DateRange:
+        when = dt.date(t.year, month, day)
+        if when < t:
+            when = dt.date(t.year + 1, month, day)
+        return DateRange(when, when)
+
+    return build
+
+
 PHRASES: dict[str, Builder] = {}
 for _forms, _builder in (
     (
@@ -172,7 +197,7 @@ for _forms, _builder in (
     ),
     (
         (
-            "next month", "coming month", "following month", "next mo", "next mth",
+            "next month", "coming month", "following month", "next mo", "next mth", "mois pro",
             "le mois prochain", "mois prochain",
             "mois suivant", "le mois suivant", "the month after",
         ),
@@ -211,16 +236,45 @@ for _forms, _builder in (
     (("tomorrow", "demain"), _day_offset(1)),
     (("yesterday", "hier"), _day_offset(-1)),
     (("this week", "current week", "cette semaine", "semaine en cours"), _week_offset(0)),
-    (("next week", "la semaine prochaine", "semaine prochaine"), _week_offset(1)),
+    (("next week", "la semaine prochaine", "semaine prochaine", "semaine pro"), _week_offset(1)),
     (("last week", "la semaine derniere", "semaine derniere", "semaine passee"), _week_offset(-1)),
     (("this quarter", "current quarter", "ce trimestre", "trimestre en cours"), _quarter_offset(0)),
     (("next quarter", "le trimestre prochain", "trimestre prochain"), _quarter_offset(1)),
     (("last quarter", "le trimestre dernier", "trimestre dernier"), _quarter_offset(-1)),
     (("soon", "bientot", "prochainement", "shortly", "upcoming", "a venir", "coming up"), _soon),
+    (
+        (
+            "fortnight", "next fortnight", "coming fortnight", "upcoming fortnight",
+            "quinzaine", "prochaine quinzaine", "quinzaine a venir", "quinzaine qui vient",
+        ),
+        _days_ahead(14),
+    ),
+    (
+        (
+            "end of the year", "end of year", "year end", "the year", "fin de l annee",
+            "fin d annee", "fin de l an", "l annee",
+        ),
+        _year_offset(0),
+    ),
+    (
+        ("end of the quarter", "end of quarter", "quarter end", "fin du trimestre"),
+        _quarter_offset(0),
+    ),
+    (("end of the week", "end of week", "fin de la semaine"), _week_offset(0)),
+    (("christmas", "xmas", "christmas day", "noel", "jour de noel"), _next_day_of_year(12, 25)),
+    (
+        (
+            "new year", "new years", "new year s day", "new years day", "new year day",
+            "jour de l an", "nouvel an", "premier de l an",
+        ),
+        _next_day_of_year(1, 1),
+    ),
 ):
     for _form in _forms:
         PHRASES[_form] = _builder
 _PHRASE_TOKENS = sorted((tuple(p.split()) for p in PHRASES), key=len, reverse=True)
+# Date phrases of several words ("semaine pro"): never read as names ("pro" is a SKU).
+DATE_PHRASES = tuple(p for p in _PHRASE_TOKENS if len(p) > 1)
 
 
 def _match_phrase(tokens: Sequence[str], i: int, today: dt.date) -> DateMatch | None:
@@ -364,8 +418,71 @@ def _match_day(tokens: Sequence[str], i: int, today: dt.date) -> DateMatch | Non
     return DateMatch(DateRange(when, when), i, k)
 
 
+QUARTER_ORDINALS = {
+    "first": 1, "1st": 1, "premier": 1, "1er": 1, "second": 2, "2nd": 2, "deuxieme": 2,
+    "2e": 2, "2eme": 2, "third": 3, "3rd": 3, "troisieme": 3, "3e": 3, "3eme": 3,
+    "fourth": 4, "4th": 4, "quatrieme": 4, "4e": 4, "4eme": 4,
+}
+QUARTER_CODES = {f"{letter}{q}": q for letter in "qt" for q in range(1, 5)}
+QUARTER_WORDS = frozenset({"quarter", "trimestre"})
+
+
+def quarter_range(year: int, quarter: int) -> DateRange:
+    first = 3 * quarter - 2
+    return DateRange(month_range(year, first).start, month_range(year, first + 2).end)
+
+
+def _match_quarter(tokens: Sequence[str], i: int, today: dt.date) -> DateMatch | None:
+    """Q1 2027, T2, "the first quarter (of 2027)", "le premier trimestre": a calendar
+    quarter; without a year, its next occurrence (this one if we are in it)."""
+    n = len(tokens)
+    quarter, k = QUARTER_CODES.get(tokens[i]), i + 1
+    if quarter is None and tokens[i] in QUARTER_ORDINALS and k < n and tokens[k] in QUARTER_WORDS:
+        quarter, k = QUARTER_ORDINALS[tokens[i]], k + 1
+    if quarter is None:
+        return None
+    if k + 1 < n and tokens[k] in {"of", "de"} and _year(tokens[k + 1]):
+        k += 1
+    year = _year(tokens[k]) if k < n else None
+    if year:
+        k += 1
+    else:
+        current = (today.month - 1) // 3 + 1
+        year = today.year if quarter >= current else today.year + 1
+    return DateMatch(quarter_range(year, quarter), i, k)
+
+
+WEEKDAYS = {
+    "monday": 0, "lundi": 0, "tuesday": 1, "tue": 1, "tues": 1, "mardi": 1,
+    "wednesday": 2, "wed": 2, "mercredi": 2, "thursday": 3, "thu": 3, "thurs": 3, "jeudi": 3,
+    "friday": 4, "fri": 4, "vendredi": 4, "saturday": 5, "sat": 5, "samedi": 5,
+    "sunday": 6, "sun": 6, "dimanche": 6,
+}
+
+
+def _match_weekday(tokens: Sequence[str], i: int, today: dt.date) -> DateMatch | None:
+    """A weekday: its next occurrence, today included ("this friday", "vendredi"); "next
+    friday" / "vendredi prochain" is the one of next week."""
+    weekday = WEEKDAYS.get(tokens[i])
+    if weekday is None:
+        return None
+    start, end = i, i + 1
+    ahead = (weekday - today.weekday()) % 7
+    before = tokens[i - 1] if i > 0 else ""
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if before == "next" or after in {"prochain", "prochaine"}:
+        monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=1)
+        when = monday + dt.timedelta(days=weekday)
+        start, end = (i - 1, end) if before == "next" else (start, end + 1)
+    else:
+        when = today + dt.timedelta(days=ahead)
+        if before in {"this", "ce"}:
+            start = i - 1
+    return DateMatch(DateRange(when, when), start, end)
+
+
 BEFORE = frozenset({"before", "avant"})
-UNTIL = frozenset({"until", "till", "by", "jusqu", "through"})
+UNTIL = frozenset({"until", "till", "by", "jusqu", "through", "ici"})
 AFTER = frozenset({"after", "apres", "since", "depuis"})
 
 
@@ -373,7 +490,8 @@ def _with_bound(tokens: Sequence[str], found: DateMatch, today: dt.date) -> Date
     """'before March 2027' = today .. 28 Feb 2027; 'until/by' and 'before the end of'
     = today .. end; 'after' = the day after .. far future."""
     k = found.start - 1
-    while k >= 0 and tokens[k] in {"the", "end", "of", "fin", "la", "a", "au", "de", "d"}:
+    while k >= 0 and tokens[k] in {"the", "end", "of", "fin", "la", "a", "au", "de", "d", "le",
+                                   "l"}:
         k -= 1
     if k < 0:
         return found
@@ -397,7 +515,8 @@ CUE_WORDS = (FUTURE_CUES | PAST_CUES | BEFORE | UNTIL | AFTER | MONTH_CUES
 
 def match_grammar(tokens: Sequence[str], today: dt.date, language: str) -> DateMatch | None:
     for i in range(len(tokens)):
-        for matcher in (_match_day, _match_months, _match_phrase):
+        for matcher in (_match_day, _match_months, _match_quarter, _match_weekday,
+                        _match_phrase):
             found = matcher(tokens, i, today)
             if found:
                 return _with_bound(tokens, found, today)

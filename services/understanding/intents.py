@@ -22,6 +22,7 @@ class Signals:
     has_threshold: bool
     has_range: bool
     token_count: int
+    shape: str | None = None  # "ranking" | "breakdown"
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,18 @@ RULES: tuple[Rule, ...] = (
     Rule(Intent.FAQ, lambda s: _faq_context(s) and "can_i_see" in s.concepts
          and not s.has_filter, faq="what_can_i_see"),
     Rule(Intent.AUDIT, lambda s: "audit_log" in s.concepts and not s.has_subject),
+    Rule(Intent.OPERATOR_COUNT, lambda s: _has("operator", "count")(s) and not s.has_subject
+         and s.kind is None),
     Rule(Intent.OPERATORS, lambda s: "operator" in s.concepts and not s.has_subject
          and s.kind is None),
     Rule(Intent.ORG_SKUS, lambda s: s.has_subject and "sku" in s.concepts),
     Rule(Intent.ORG_LICENSES, lambda s: s.has_subject and "license" in s.concepts),
     Rule(Intent.ORG_EXPIRY, lambda s: s.has_subject and _any("when", "expire", "expired")(s)),
+    Rule(Intent.ORG_ONBOARDING, lambda s: s.has_subject and _any(
+        "onboard", "onboarded", "pending", "not_invited", "need_onboarding")(s)),
     Rule(Intent.ORG_DETAILS, lambda s: s.has_subject),
+    Rule(Intent.BREAKDOWN, lambda s: s.shape == "breakdown"),
+    Rule(Intent.RANKING, lambda s: s.shape == "ranking"),
     Rule(Intent.COUNT, lambda s: "count" in s.concepts and "license" in s.concepts
          and s.has_threshold),
     Rule(Intent.LICENSE_TOTAL, lambda s: "license" in s.concepts and not s.has_threshold

@@ -44,7 +44,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "operator", "operators", "operateur", "operateurs", "operatrice", "operatrices",
         "bot access", "with bot access", "access to the partner app", "acces au bot",
         "who has access", "who have access", "qui a acces", "qui ont acces", "users",
-        "utilisateurs", "members", "membres", "team members", "people with access",
+        "utilisateurs", "members", "membres", "admins", "administrators", "administrateurs",
+        "administratrices", "readers", "lecteurs", "lectrices", "team members",
+        "people with access",
         "personnes ayant acces", "has access", "have access", "with access", "can access",
         "access to the bot", "access to this bot", "can use this bot", "use this bot",
         "can use the bot", "use the bot", "ont acces", "a acces", "ayant acces",
@@ -76,7 +78,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "renewal date", "date de renouvellement", "echeance",
     ),
     "expire": (
-        "expire", "expires", "expiring", "expiry", "expiration", "expirent", "expire t",
+        "expire", "expires", "expiring", "expiry", "expiration", "expirations", "expirent",
+        "expire t",
         "expirant", "expirera", "expireront", "expirer", "renewal", "renewals", "renew",
         "up for renewal", "due for renewal", "renouvellement", "renouvellements", "a renouveler",
         "ending", "end", "ends", "finissent", "se terminent", "arrivent a echeance",
@@ -240,7 +243,7 @@ EXTRA_FILLERS = """
 avons avez ai as sommes etes suis ont fait faire got get gets getting sit sits sitting am
 was were has have had having doing go goes going give gives them they we our ours your
 yours their theirs mine also too really actually exactly like such here where else other
-others another every each both either neither via per thx ok okay hey quick quickly asap
+others another both either neither via thx ok okay hey quick quickly asap
 presently combien actuel actuelle actuels actuelles chez leur leurs ceux celles cela ca
 avoir etre peux peut pouvez pourrais pourriez voudrais aimerais besoin need needs want
 wanted know savoir dire show full complete entire whole roster overview summary apercu tout

@@ -29,6 +29,7 @@ class Intent:
     ORG_EXPIRY = "org_expiry"
     ORG_SKUS = "org_skus"
     ORG_DETAILS = "org_details"
+    OPERATOR_COUNT = "operator_count"  # how many operators (of a role)
     ORG_ONBOARDING = "org_onboarding"  # one organization's onboarding state
     RANKING = "ranking"  # organizations of a kind sorted by a measure, descending
     BREAKDOWN = "breakdown"  # one group per partner / SKU / country / month, with a value
@@ -57,6 +58,7 @@ class Filters:
     renewal: str | None = None  # one of RENEWAL_FILTERS: expiries at risk / renewed
     booked: bool = False  # has a subscription that has not started yet
     country: str | None = None  # ISO 3166 alpha-2 code
+    expired_subscription: bool = False  # at least one subscription already expired
 
     @classmethod
     def from_data(cls, data: Any) -> Filters:
@@ -68,7 +70,7 @@ class Filters:
             expiry = DateRange(dt.date.fromisoformat(str(data["from"])),
                                dt.date.fromisoformat(str(data["to"])))
         flags: dict[str, bool] = {}
-        for key in ("lapsed", "booked"):
+        for key in ("lapsed", "booked", "expired_subscription"):
             flag = data.get(key, False)
             if not isinstance(flag, bool):
                 raise ValueError(f"{key} must be a boolean")
@@ -97,6 +99,7 @@ class Filters:
                 raise ValueError(f"{key} must be an id")
             texts[key] = value
         return cls(expiry=expiry, lapsed=flags["lapsed"], booked=flags["booked"],
+                   expired_subscription=flags["expired_subscription"],
                    country=country, onboarding=onboarding,
                    licenses_gt=numbers["licenses_gt"], licenses_lt=numbers["licenses_lt"],
                    sku=texts["sku"], parent=texts["parent"], renewal=renewal)
@@ -107,7 +110,7 @@ class Filters:
         if self.expiry:
             out["from"], out["to"] = self.expiry.start.isoformat(), self.expiry.end.isoformat()
         for key in ("lapsed", "sku", "licenses_gt", "licenses_lt", "onboarding", "parent",
-                    "renewal", "booked", "country"):
+                    "renewal", "booked", "country", "expired_subscription"):
             value = getattr(self, key)
             if value not in (None, False):
                 out[key] = value

@@ -35,6 +35,7 @@ class NameMatch:
     start: int  # token span [start, end) in the question
     end: int
     score: float
+    own: bool = False  # the operator's own organization (a parent, never a subject)
 
 
 @dataclass

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from services.understanding import lexicon
+from services.understanding import countries, honesty, lexicon, shapes, states
 from services.understanding.dates import (
     CUE_WORDS,
+    DATE_PHRASES,
     DATE_WORDS,
     DAY_UNITS,
     MONTH_UNITS,
@@ -21,15 +22,12 @@ from services.understanding.dates import (
     DateMatch,
     find_date_range,
 )
-from services.understanding.function_words import (
-    CHAT_ABBREVIATIONS,
-    function_words,
-    now_positions,
-)
+from services.understanding.function_words import CHAT_ABBREVIATIONS, now_positions
 from services.understanding.intents import Signals, classify
 from services.understanding.model import Filters, Intent, Query
 from services.understanding.names import NameMatch
 from services.understanding.numbers import NUMBER_WORDS, parse_number
+from services.understanding.shapes import Grouping, Shape
 from services.understanding.text import fold, phrase_positions, strip_mentions
 
 # (question tokens, positions of words that are not vocabulary) -> visible name matches
@@ -49,7 +47,8 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 def _vocabulary() -> tuple[frozenset[str], list[str]]:
     words = lexicon.vocabulary(set(DATE_WORDS) | set(MONTHS) | NUMBER_WORDS | CUE_WORDS | {
         "than", "yet", "encore", "ci", "hui", "aujourd", "its", "their", "leurs", "leur",
-        "much", "many", "does", "did", "will", "va", "vont", "expire", "expires"})
+        "much", "many", "does", "did", "will", "va", "vont", "expire", "expires"}
+        | states.WORDS | shapes.WORDS)
     words = words - NAME_WORDS
     return words, sorted(w for w in words if len(w) >= 3)
 
@@ -64,14 +63,6 @@ def _concept_words() -> frozenset[str]:
 @cache
 def _concept_phrases() -> dict[str, list[tuple[str, ...]]]:
     return lexicon.phrases_by_concept()
-
-
-@dataclass
-class _Parsed:
-    tokens: list[str]
-    raw: list[str]
-    consumed: list[bool]
-    boundaries: frozenset[int] = frozenset()  # token i ends a clause (, : ; ? !)
 
 
 def _correct(token: str) -> str:
@@ -103,9 +94,9 @@ def _command_positions(tokens: Sequence[str]) -> set[int]:
     return phrase_positions(tokens, COMMAND_PHRASES)
 
 
-def _name_like(parsed: _Parsed, i: int) -> bool:
+def _name_like(raw: Sequence[str], i: int) -> bool:
     """Capitalized mid-sentence: a name, never a typo to correct."""
-    return i > 0 and parsed.raw[i][:1].isupper() and not parsed.raw[i].isupper()
+    return i > 0 and raw[i][:1].isupper() and not raw[i].isupper()
 
 
 def _tag(tokens: Sequence[str]) -> tuple[frozenset[str], dict[str, list[int]]]:
@@ -157,6 +148,8 @@ def _threshold(tokens: list[str], language: str) -> tuple[int | None, int | None
             i += n + size - 1
             break
         i += 1
+    if gt is None and lt is None:  # "300 licences et plus", "40 or fewer licenses"
+        gt, lt, used = _postfix_threshold(tokens, language)
     if gt is None and lt is None:  # "between 100 and 500 licenses"
         for i, tok in enumerate(tokens):
             if tok in {"between", "entre"} and i + 3 < len(tokens):
@@ -170,10 +163,43 @@ def _threshold(tokens: list[str], language: str) -> tuple[int | None, int | None
     return gt, lt, used
 
 
+AND_MORE = (("or", "more"), ("and", "more"), ("et", "plus"), ("ou", "plus"), ("and", "above"),
+            ("or", "above"), ("and", "over"), ("or", "over"), ("and", "up"), ("minimum",),
+            ("au", "moins"), ("at", "least"), ("ou", "davantage"), ("et", "davantage"))
+OR_FEWER = (("or", "fewer"), ("or", "less"), ("ou", "moins"), ("et", "moins"),
+            ("and", "under"), ("or", "under"), ("and", "below"), ("or", "below"),
+            ("maximum",), ("max",), ("at", "most"), ("au", "plus"), ("tops",))
+SEAT_WORDS = frozenset({"license", "licenses", "licence", "licences", "seat", "seats",
+                        "siege", "sieges", "postes", "users", "utilisateurs"})
+
+
+def _postfix_threshold(tokens: list[str], language: str
+                       ) -> tuple[int | None, int | None, set[int]]:
+    """An inclusive bound written after the number: "300 licences et plus", "40 seats or
+    fewer", "100 licenses minimum"."""
+    for i in range(len(tokens)):
+        number = parse_number(tokens, i, language)
+        if number is None:
+            continue
+        value, size = number
+        k = i + size
+        if k < len(tokens) and tokens[k] in SEAT_WORDS:
+            k += 1
+        for phrases, inclusive_low in ((AND_MORE, True), (OR_FEWER, False)):
+            for phrase in phrases:
+                if tuple(tokens[k:k + len(phrase)]) == phrase:
+                    used = set(range(i, k + len(phrase)))
+                    return (value - 1, None, used) if inclusive_low else (None, value + 1, used)
+    return None, None, set()
+
+
 def _onboarding(tokens: Sequence[str], concepts: frozenset[str],
                 where: dict[str, list[int]]) -> str | None:
     if "not_invited" in concepts:
         return "not_invited"
+    if "pending" in concepts and any(states.negated(tokens, p)
+                                     for p in where.get("pending", [])):
+        return "not_invited"  # "haven't been invited yet"
     if "pending" in concepts or ("accepted_invitation" in concepts and "not" in concepts):
         return "invited"
     if "need_onboarding" in concepts:
@@ -215,15 +241,14 @@ def _runs(positions: Sequence[int]) -> list[list[int]]:
     return runs
 
 
-def _leftover_name(parsed: _Parsed, positions: Sequence[int], where: dict[str, list[int]],
-                   lenient: bool) -> str | None:
+def _leftover_name(parsed: Reading, positions: Sequence[int], lenient: bool) -> str | None:
     """Words that must be an organization name yet match nothing the operator may see.
 
     Decided from the sentence's structure only, never from what exists elsewhere (an
     out-of-scope name must read exactly like an unknown one): right after 'of / de /
     chez', possessive ('Tailspin's'), just before a kind ('Tailspin customers'), or,
     in a one-organization question (LENIENT), any word that is not vocabulary."""
-    tokens = parsed.tokens
+    tokens, where = parsed.tokens, parsed.where
     kinds = {p for k in KINDS for p in where.get(k, [])}
     fallback = None
     for run in _runs([p for p in positions if len(tokens[p]) >= 3]):
@@ -245,184 +270,276 @@ def _leftover_name(parsed: _Parsed, positions: Sequence[int], where: dict[str, l
     return fallback
 
 
+@dataclass
+class Reading:
+    """One question as the passes read it. Each pass fills its own fields; `used` holds
+    the positions that a recognised element accounts for."""
+
+    text: str
+    language: str
+    today: dt.date
+    tokens: list[str]
+    raw: list[str]
+    boundaries: frozenset[int]
+    names: list[NameMatch] = field(default_factory=list)
+    consumed: set[int] = field(default_factory=set)  # positions inside a name or country
+    work: list[str] = field(default_factory=list)  # tokens, typos corrected, names masked
+    leftover: list[int] = field(default_factory=list)  # positions that are not vocabulary
+    used: set[int] = field(default_factory=set)
+    gt: int | None = None
+    lt: int | None = None
+    date: DateMatch | None = None
+    country: str | None = None
+    concepts: frozenset[str] = frozenset()
+    where: dict[str, list[int]] = field(default_factory=dict)
+    kind: str | None = None
+    subject: NameMatch | None = None
+    parent: NameMatch | None = None
+    sku: NameMatch | None = None
+    lapsed: bool = False
+    onboarding: str | None = None
+    renewal: str | None = None
+    booked: bool = False
+    expired_subscription: bool = False
+    grouping: Grouping | None = None
+    shape: Shape | None = None
+    intent: str = Intent.UNKNOWN
+    faq: str | None = None
+    email: str | None = None
+    role: str | None = None
+    unknown_name: str | None = None
+    unaccounted: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, text: str, language: str, today: dt.date) -> Reading:
+        cleaned = strip_mentions(text)
+        tokens = [CHAT_ABBREVIATIONS.get(t, t) for t in fold(cleaned).split()]
+        return cls(cleaned, language, today, tokens, _raw_tokens(cleaned, len(tokens)),
+                   _clause_ends(cleaned))
+
+    def free(self, i: int) -> bool:
+        """Not inside a name, a country, or an element another pass recognised."""
+        return i not in self.consumed and i not in self.used
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(
+            expiry=self.date.range if self.date else None, lapsed=self.lapsed,
+            sku=self.sku.item.id if self.sku else None, licenses_gt=self.gt,
+            licenses_lt=self.lt, onboarding=self.onboarding,
+            parent=self.parent.item.id if self.parent else None, renewal=self.renewal,
+            booked=self.booked, country=self.country,
+            expired_subscription=self.expired_subscription)
+
+    def query(self) -> Query:
+        shape = self.shape
+        return Query(
+            intent=self.intent, language=self.language, today=self.today, kind=self.kind,
+            filters=self.filters, subject=self.subject.item.id if self.subject else None,
+            subject_name=self.subject.item.name if self.subject else None, faq=self.faq,
+            unknown_name=self.unknown_name, text=self.text, email=self.email,
+            role=self.role, unaccounted=self.unaccounted,
+            measure=shape.measure if shape else None,
+            group_by=shape.group_by if shape else None, limit=shape.limit if shape else None)
+
+
 async def parse(text: str, language: str, today: dt.date,
                 resolve: NameLookup | None = None) -> Query:
-    cleaned = strip_mentions(text)
-    folded = [CHAT_ABBREVIATIONS.get(t, t) for t in fold(cleaned).split()]
-    raw = _raw_tokens(cleaned, len(folded))
-    parsed = _Parsed(list(folded), raw, [False] * len(folded), _clause_ends(cleaned))
+    """The question read by a sequence of passes, each adding what it recognises."""
+    reading = Reading.of(text, language, today)
+    await find_names(reading, resolve)
+    for step in PASSES:
+        step(reading)
+    return reading.query()
+
+
+def _is_word(token: str, words: frozenset[str]) -> bool:
+    return token in words or token.isdigit() or bool(EMAIL.match(token))
+
+
+async def find_names(r: Reading, resolve: NameLookup | None) -> None:
+    """Organization and SKU names the operator may see, through the scoped resolver."""
     words, _ = _vocabulary()
-    tokens = parsed.tokens
+    protected = _command_positions(r.tokens) | phrase_positions(r.tokens, DATE_PHRASES)
+    candidates = [i for i, t in enumerate(r.tokens) if i not in protected
+                  and not _is_word(t, words)]
+    if resolve is not None and candidates:
+        r.names = _pick_names(await resolve(r.tokens, candidates), len(r.tokens))
+    for m in r.names:
+        r.consumed.update(range(m.start, m.end))
 
-    protected = _command_positions(tokens)
-    unknown = [i for i, t in enumerate(tokens) if i not in protected
-               and t not in words and not t.isdigit() and not EMAIL.match(t)]
-    names: list[NameMatch] = []
-    if resolve is not None and unknown:
-        names = _pick_names(await resolve(tokens, unknown), len(tokens))
-    for m in names:
-        for k in range(m.start, m.end):
-            parsed.consumed[k] = True
 
-    work = [PLACEHOLDER if parsed.consumed[i] else t if _name_like(parsed, i) else _correct(t)
-            for i, t in enumerate(tokens)]
-    leftover = [i for i, t in enumerate(work) if t != PLACEHOLDER and t not in words
-                and not t.isdigit() and not EMAIL.match(t)]
+def find_country(r: Reading) -> None:
+    """A country named in English or French, or by its ISO code after "in"."""
+    found = countries.find_country(r.tokens, r.raw, [r.free(i) for i in range(len(r.tokens))])
+    if found is not None:
+        r.country = found.code
+        r.consumed.update(range(found.start, found.end))
 
-    gt, lt, threshold_positions = _threshold(work, language)
-    dated = [PLACEHOLDER if i in threshold_positions else t for i, t in enumerate(work)]
-    date = _expiry_date(dated, tokens, today, language, cleaned)
-    date_positions = set(range(date.start, date.end)) if date else set()
-    concepts, where = _tag([PLACEHOLDER if i in date_positions else t
-                            for i, t in enumerate(work)])
-    leftover = [i for i in leftover if i not in date_positions | threshold_positions]
 
-    kind = next(iter(_kind_order(where)), None)
-    org = next((m for m in names if m.item.kind != "sku"), None)
-    sku = next((m for m in names if m.item.kind == "sku"), None)
+def correct_typos(r: Reading) -> None:
+    """Ordinary words with a typo -> the vocabulary word; names are masked."""
+    words, _ = _vocabulary()
+    r.work = [PLACEHOLDER if i in r.consumed else t if _name_like(r.raw, i) else _correct(t)
+              for i, t in enumerate(r.tokens)]
+    r.leftover = [i for i, t in enumerate(r.work) if t != PLACEHOLDER and t not in words
+                  and not EMAIL.match(t)]
 
-    parent = subject = None
+
+def find_threshold(r: Reading) -> None:
+    r.gt, r.lt, used = _threshold(r.work, r.language)
+    r.used |= used
+
+
+def find_grouping(r: Reading) -> None:
+    """What a breakdown groups by ("per partner", "par mois"), before dates."""
+    r.grouping = shapes.grouping(r.work, r.free)
+    if r.grouping:
+        r.used |= r.grouping.used
+
+
+def find_date(r: Reading) -> None:
+    """The expiry date range (SPEC "Dates in questions")."""
+    masked = [PLACEHOLDER if i in r.used else t for i, t in enumerate(r.work)]
+    r.date = _expiry_date(masked, r.tokens, r.today, r.language, r.text)
+    if r.date:
+        r.used |= set(range(r.date.start, r.date.end))
+
+
+def tag_concepts(r: Reading) -> None:
+    dates = set(range(r.date.start, r.date.end)) if r.date else set()
+    r.concepts, r.where = _tag([PLACEHOLDER if i in dates else t
+                                for i, t in enumerate(r.work)])
+
+
+def find_kind(r: Reading) -> None:
+    """The kind asked about: the first kind word (customers, partners, distributors)."""
+    r.kind = next(iter(_kind_order(r.where)), None)
+
+
+def place_names(r: Reading) -> None:
+    """A named organization is the parent of the kind asked about ("customers of
+    Fabrikam"), else the question's subject; a SKU name is a filter."""
+    org = next((m for m in r.names if m.item.kind != "sku"), None)
+    r.sku = next((m for m in r.names if m.item.kind == "sku"), None)
+    if org is not None and org.own:
+        # "customers of <my org>" = all customers in scope; "les opérateurs de <my org>"
+        # is the operators question itself: accounted for, never a subject.
+        if r.kind is not None and KIND_RANK.get(org.item.kind, 9) < KIND_RANK[r.kind]:
+            r.parent = org
+        return
     if org is not None:
-        if kind is not None and KIND_RANK.get(org.item.kind, 9) < KIND_RANK[kind]:
-            parent = org  # "customers of Fabrikam"
+        if r.kind is not None and KIND_RANK.get(org.item.kind, 9) < KIND_RANK[r.kind]:
+            r.parent = org
         else:
-            subject = org
-
-    lapsed = date is None and subject is None and (
-        "expired" in concepts or _participle_expired(work, where))
-    onboarding = _onboarding(work, concepts, where)
-    filters = Filters(
-        expiry=date.range if date else None, lapsed=lapsed,
-        sku=sku.item.id if sku else None, licenses_gt=gt, licenses_lt=lt,
-        onboarding=onboarding, parent=parent.item.id if parent else None,
-    )
-    has_filter = any([filters.expiry, lapsed, filters.sku, gt is not None, lt is not None,
-                      onboarding, filters.parent])
-    signals = Signals(
-        concepts=concepts, kind=kind, has_subject=subject is not None, has_filter=has_filter,
-        has_threshold=gt is not None or lt is not None, has_range=date is not None,
-        token_count=len(tokens),
-    )
-    email = next((t for t in tokens if EMAIL.match(t)), None)
-    role = _role_named(tokens)
-    if email:
-        signals = replace(signals, concepts=signals.concepts | {"email"} | (
-            {"role_named"} if role else set()))
-    intent, faq = classify(signals)
-    unknown_name = None
-    if subject is None and parent is None and intent not in {
-            Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.AUDIT, Intent.ADD_OPERATOR,
-            Intent.REMOVE_OPERATOR, Intent.CHANGE_ROLE, Intent.NOTIFY_SUBSCRIBE,
-            Intent.NOTIFY_STOP, Intent.NOTIFY_SETTINGS}:
-        lenient = kind is None and (bool({"license", "sku", "when", "expire"} & concepts)
-                                    or intent == Intent.SEND_ACTIVATION)
-        unknown_name = _leftover_name(parsed, leftover, where, lenient)
-        if unknown_name and intent != Intent.SEND_ACTIVATION and (
-                intent == Intent.UNKNOWN or kind is None):
-            intent = _org_intent(concepts)  # "when does <a name we do not know> expire"
-    used = date_positions | threshold_positions
-    context = _framing_clause(parsed, where, used, names) | now_positions(tokens)
-    unaccounted = _unaccounted(parsed, work, leftover, names, unknown_name, context)
-    unsupported = any(p not in context for p in where.get("unsupported", []))
-    intent = _honest(intent, unsupported, unaccounted, unknown_name)
-    if intent in {Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL} and kind is None:
-        kind = "customer"  # "who" about expiry, SKUs or licenses means customers
-    return Query(
-        intent=intent, language=language, today=today, kind=kind, filters=filters,
-        subject=subject.item.id if subject else None,
-        subject_name=subject.item.name if subject else None, faq=faq,
-        unknown_name=unknown_name, text=cleaned, email=email, role=role,
-        unaccounted=unaccounted,
-    )
+            r.subject = org
 
 
-# Questions answered from the directory: a part of one that nothing understood must be
-# reported, never dropped (SPEC section 3, "never confidently wrong").
-DIRECTORY_INTENTS = frozenset({Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL,
-                               Intent.ORG_LICENSES, Intent.ORG_EXPIRY, Intent.ORG_SKUS,
-                               Intent.ORG_DETAILS})
+def find_states(r: Reading) -> None:
+    """Renewed / at risk, booked, an expired subscription, lapsed, onboarding."""
+    r.renewal, used = states.renewal(r.work)
+    r.used |= used
+    booked = states.booked(r.work)
+    r.booked, r.used = bool(booked), r.used | booked
+    expired = states.expired_subscription(r.work, r.where.get("expired", []),
+                                          r.date is not None)
+    r.expired_subscription, r.used = bool(expired), r.used | expired
+    r.lapsed = r.date is None and r.subject is None and not expired and not booked and (
+        "expired" in r.concepts or _participle_expired(r.work, r.where))
+    r.onboarding = _onboarding(r.work, r.concepts, r.where)
 
 
-def _honest(intent: str, unsupported: bool, unaccounted: Sequence[str],
-            unknown_name: str | None) -> str:
-    """Data the Partner App does not hold is `unsupported`; a directory question with
-    words nothing understood is `clarify` (a name that matches nothing is answered as
-    not found instead: that answer is honest too)."""
-    if unsupported and intent in DIRECTORY_INTENTS | {
-            Intent.UNKNOWN, Intent.NOTIFY_SUBSCRIBE, Intent.OPERATORS}:
-        return Intent.UNSUPPORTED
-    if unaccounted and unknown_name is None and intent in DIRECTORY_INTENTS:
-        return Intent.CLARIFY
-    return intent
+def find_shape(r: Reading) -> None:
+    """A ranking or a breakdown rather than a list."""
+    kinds = sorted(p for k in KINDS for p in r.where.get(k, []))
+    if r.grouping:
+        r.shape = shapes.breakdown(r.grouping, licenses="license" in r.concepts,
+                                   expiries="expire" in r.concepts)
+        if r.shape is None:  # nothing to count that way: the words stay unaccounted
+            r.used -= r.grouping.used
+    else:
+        r.shape = shapes.ranking(r.work, r.free, r.language, r.kind, kinds)
+    if r.shape:
+        r.used |= r.shape.used
+        if r.shape.group_by == r.kind:  # "partners per partner" cannot be meant
+            r.kind = None
 
 
-POSSESSIVES = frozenset({"my", "our", "mon", "ma", "mes", "notre", "nos"})
-# "my org", "notre société": the operator's own organization (SPEC section 1)
-OWN_ORGANIZATION = frozenset({"org", "orga", "organisation", "organization", "company",
-                              "societe", "entreprise", "firm", "firme"})
+def classify_intent(r: Reading) -> None:
+    f = r.filters
+    has_filter = any([f.expiry, f.lapsed, f.sku, f.licenses_gt is not None,
+                      f.licenses_lt is not None, f.onboarding, f.parent, f.renewal, f.booked,
+                      f.country, f.expired_subscription])
+    r.email = next((t for t in r.tokens if EMAIL.match(t)), None)
+    r.role = _role_named(r.tokens)
+    concepts = r.concepts | ({"email"} if r.email else set()) | (
+        {"role_named"} if r.email and r.role else set())
+    r.intent, r.faq = classify(Signals(
+        concepts=concepts, kind=r.kind, has_subject=r.subject is not None,
+        has_filter=has_filter, has_threshold=r.gt is not None or r.lt is not None,
+        has_range=r.date is not None, token_count=len(r.tokens),
+        shape=r.shape.kind if r.shape else None))
 
 
-def _unaccounted(parsed: _Parsed, work: Sequence[str], leftover: Sequence[int],
-                 names: Sequence[NameMatch], unknown_name: str | None,
-                 context: set[int]) -> tuple[str, ...]:
-    """The question's words that nothing accounts for: not a recognised element (kind,
-    measure, filter, date, number, name, SKU), not a function word of English or French,
-    not the operator's own organization after a possessive ("my org"), not the rest of a
-    name the question matched, and not a leading clause that names none of these ("for
-    the QBR, ...": context)."""
-    tokens = parsed.tokens
-    fillers = function_words()
-    named: set[str] = set()
-    for m in names:
-        named.update(fold(m.item.name).replace("-", " ").split())
-        named.update(fold(m.item.id).replace("-", " ").split())
-    if unknown_name:
-        named.update(fold(unknown_name).split())
-    out: list[str] = []
-    for p in leftover:
-        token = tokens[p]
-        if p in context or token in named or work[p] in fillers or token in fillers \
-                or len(token) <= 1:
-            continue
-        if token in OWN_ORGANIZATION and any(tokens[k] in POSSESSIVES
-                                             for k in range(max(0, p - 2), p)):
-            continue
-        out.append(parsed.raw[p] or token)
-    return tuple(out)
+NO_NAME_INTENTS = frozenset({
+    Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.OPERATOR_COUNT, Intent.AUDIT,
+    Intent.ADD_OPERATOR, Intent.REMOVE_OPERATOR, Intent.CHANGE_ROLE, Intent.NOTIFY_SUBSCRIBE,
+    Intent.NOTIFY_STOP, Intent.NOTIFY_SETTINGS})
 
 
-# Words that mark a clause as the purpose of the question ("for the QBR", "QBR prep",
-# "ahead of the review", "pour le comité", "en vue de la revue").
-PURPOSE_MARKERS = frozenset({"for", "ahead", "before", "prep", "prepping", "preparing",
-                             "preparation", "pour", "avant", "vue", "regarding", "re",
-                             "concernant"})
-SUBJECTS = frozenset({"i", "we", "je", "j", "nous", "on"})
-# concepts that a framing clause may hold without naming anything ("for", "the", "my")
-FRAMING_CONCEPTS = frozenset({"of", "me", "list", "has", "how"})
+def find_unknown_name(r: Reading) -> None:
+    """Words that must be an organization's name yet match nothing the operator sees."""
+    if r.subject is not None or r.parent is not None or r.intent in NO_NAME_INTENTS:
+        return
+    leftover = [i for i in r.leftover if i not in r.used]
+    lenient = r.kind is None and (bool({"license", "sku", "when", "expire"} & r.concepts)
+                                  or r.intent == Intent.SEND_ACTIVATION)
+    r.unknown_name = _leftover_name(r, leftover, lenient)
+    if r.unknown_name and r.intent != Intent.SEND_ACTIVATION and (
+            r.intent == Intent.UNKNOWN or r.kind is None) and r.shape is None:
+        r.intent = _org_intent(r.concepts)  # "when does <a name we do not know> expire"
 
 
-def _framing_clause(parsed: _Parsed, where: dict[str, list[int]], used: set[int],
-                    names: Sequence[NameMatch]) -> set[int]:
-    """The positions of a leading clause that only says what the question is for ("for
-    the QBR:", "QBR prep -", "for the QBR deck I need ..."): it ends at a clause boundary
-    or before a first-person subject, holds a purpose marker, and holds no recognised
-    element (kind, measure, filter, date, number, name)."""
-    tokens = parsed.tokens
-    ends = [b for b in parsed.boundaries if b < len(tokens) - 1]
-    ends += [i - 1 for i, t in enumerate(tokens) if t in SUBJECTS and i > 1]
-    if not ends:
-        return set()
-    span = set(range(min(ends) + 1))
-    if not any(tokens[p] in PURPOSE_MARKERS for p in span):
-        return set()
-    elements = {p for concept, positions in where.items() if concept not in FRAMING_CONCEPTS
-                for p in positions} | used | {k for m in names for k in range(m.start, m.end)}
-    return set() if span & elements else span
+def account_for_words(r: Reading) -> None:
+    """Never confidently wrong: what no pass accounted for is reported (clarify), data the
+    Partner App does not hold is `unsupported`."""
+    leftover = [i for i in r.leftover if i not in r.used]
+    context = honesty.framing_clause(r.tokens, r.boundaries, r.where, r.used, r.names) \
+        | now_positions(r.tokens)
+    r.unaccounted = honesty.unaccounted(r.tokens, r.raw, r.work, leftover, r.names,
+                                        r.unknown_name, context)
+    unsupported = any(p not in context for p in r.where.get("unsupported", []))
+    r.intent = honesty.honest(r.intent, unsupported, r.unaccounted, r.unknown_name)
+    if r.intent in {Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL, Intent.RANKING,
+                    Intent.BREAKDOWN} and r.kind is None:
+        r.kind = "customer"  # "who" about expiry, SKUs or licenses means customers
+
+
+Pass = Callable[[Reading], None]
+# The order matters: names and countries are masked before typo correction; numbers of
+# thresholds before dates ("more than 30 licenses" is not "30 days"); states and shapes
+# read the concepts; the intent reads everything; honesty comes last.
+PASSES: tuple[Pass, ...] = (
+    find_country,
+    correct_typos,
+    find_threshold,
+    find_grouping,
+    find_date,
+    tag_concepts,
+    find_kind,
+    place_names,
+    find_states,
+    find_shape,
+    classify_intent,
+    find_unknown_name,
+    account_for_words,
+)
 
 
 ROLE_WORDS = {"reader": "reader", "lecteur": "reader", "lectrice": "reader",
               "admin": "admin", "administrator": "admin", "administrateur": "admin",
               "administratrice": "admin"}
+ROLE_WORDS |= {f"{word}s": role for word, role in ROLE_WORDS.items()}
 
 
 def _role_named(tokens: Sequence[str]) -> str | None:
@@ -459,7 +576,8 @@ def _expiry_date(tokens: list[str], original: Sequence[str], today: dt.date, lan
         owner = original[found.start - 2] if found.start > 1 else ""
         after = tokens[found.end] if found.end < len(tokens) else ""
         following = tokens[found.end + 1] if found.end + 1 < len(tokens) else ""
-        dates_a_noun = before in {"de", "du", "d"} and owner not in _concept_words()
+        dates_a_noun = before in {"de", "du", "d"} and owner not in _concept_words() \
+            and tokens[found.start] != "ici"  # "d'ici Noël" is a bound, not "of"
         possessive = after == "s" and following not in _concept_words()
         if not dates_a_noun and not possessive:
             return found

@@ -51,6 +51,10 @@ gerer gere geres geree gerees gerent geree rattache rattaches rattachee rattache
 rattachent suivi suivis suivie suivies suit suivent dependent depend appartiennent
 appartient detiennent detient possedent possede
 """.split())  # noqa: SIM905 - a readable closed list
+# Interrogative and relative pronouns of French the stop-word list lacks ("lesquels").
+PRONOUNS = frozenset("""
+lequel laquelle lesquels lesquelles auquel auxquels auxquelles duquel desquels desquelles
+""".split())  # noqa: SIM905 - a readable closed list
 # Phrases meaning "now" ("en ce moment", "at the moment"): their words are accounted for.
 NOW_PHRASES = (("en", "ce", "moment"), ("a", "ce", "moment"), ("pour", "le", "moment"),
                ("pour", "l", "instant"), ("at", "the", "moment"), ("right", "now"),
@@ -74,5 +78,5 @@ def function_words() -> frozenset[str]:
             if line.startswith("#") or not line.strip():
                 continue
             words.update(fold(line).replace("'", " ").split())
-    words |= REQUEST_VERBS | RELATION_VERBS
+    words |= REQUEST_VERBS | RELATION_VERBS | PRONOUNS
     return frozenset(w for w in words if w not in MEANINGFUL and w.isalpha())
