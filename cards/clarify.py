@@ -19,10 +19,14 @@ def ask_button(question: str) -> SubmitAction:
 
 
 def clarify_card(tr: Messages, understood: str, unknown: list[str],
-                 suggestions: list[str]) -> dict[str, Any]:
+                 suggestions: list[str], message: str | None = None) -> dict[str, Any]:
+    """What was understood and what was not (or MESSAGE: "did you mean …?"), with the
+    suggested questions as buttons."""
     words = ", ".join(f"“{inert(w)}”" for w in unknown)
     text = tr("clarify.body", understood=inert(understood), words=words) if understood \
         else tr("clarify.body.nothing", words=words)
+    if message is not None:
+        text = message
     body: list[Any] = [paragraph(text)]
     if suggestions:
         body.append(paragraph(tr("clarify.try"), is_subtle=True, size="Small"))

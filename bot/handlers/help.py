@@ -43,6 +43,12 @@ async def handle_clarify(req: Request) -> Reply:
     """Understood in part: say what was understood and what was not (never answer as
     if the part not understood were absent), with questions to try."""
     unknown = list(req.query.unaccounted)
+    if req.query.suggestions:  # a misspelt name that two organizations in scope match
+        suggestions = list(req.query.suggestions)
+        message = req.tr("clarify.did_you_mean", words=", ".join(unknown))
+        card = clarify_card(req.tr, "", unknown, suggestions, message)
+        return Reply("clarify", card, {"intent": "clarify", "message": message,
+                                       "unknown": unknown, "suggestions": suggestions})
     suggestions = _suggestions(req)
     card = clarify_card(req.tr, _understood(req), unknown, suggestions)
     message = req.tr("clarify.body", understood=_understood(req),

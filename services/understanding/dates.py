@@ -491,7 +491,7 @@ def _with_bound(tokens: Sequence[str], found: DateMatch, today: dt.date) -> Date
     = today .. end; 'after' = the day after .. far future."""
     k = found.start - 1
     while k >= 0 and tokens[k] in {"the", "end", "of", "fin", "la", "a", "au", "de", "d", "le",
-                                   "l"}:
+                                   "l", "du"}:
         k -= 1
     if k < 0:
         return found

@@ -41,7 +41,9 @@ def _any(*concepts: str) -> Callable[[Signals], bool]:
 
 
 def _faq_context(s: Signals) -> bool:
-    return not s.has_subject and not s.has_range and not s.has_threshold
+    """A question about the product, not the data ("how many" is a count, not a how-to)."""
+    return not s.has_subject and not s.has_range and not s.has_threshold \
+        and "count" not in s.concepts
 
 
 RULES: tuple[Rule, ...] = (
@@ -76,6 +78,8 @@ RULES: tuple[Rule, ...] = (
          and s.kind is None),
     Rule(Intent.OPERATORS, lambda s: "operator" in s.concepts and not s.has_subject
          and s.kind is None),
+    Rule(Intent.OPERATORS, lambda s: _has("role_word", "who")(s) and not s.has_subject
+         and s.kind is None and "how" not in s.concepts),  # "who has admin rights"
     Rule(Intent.ORG_SKUS, lambda s: s.has_subject and "sku" in s.concepts),
     Rule(Intent.ORG_LICENSES, lambda s: s.has_subject and "license" in s.concepts),
     Rule(Intent.ORG_EXPIRY, lambda s: s.has_subject and _any("when", "expire", "expired")(s)),

@@ -218,6 +218,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "what am i allowed", "my rights", "mes droits", "visible", "visibles",
         "what can i access", "a quoi ai je acces",
     ),
+    # a role named as such (operators of that role), and "who" asking for people
+    "role_word": (
+        "admin", "admins", "administrator", "administrators", "administrateur",
+        "administrateurs", "administratrice", "administratrices", "reader", "readers",
+        "lecteur", "lecteurs", "lectrice", "lectrices",
+    ),
+    "who": ("who", "whom", "qui"),
     "me": ("i", "me", "my", "je", "moi", "mon", "ma", "mes", "we", "our", "nous", "notre", "nos"),
     # Data the Partner App does not hold (SPEC section 3): answered `unsupported`, naming
     # what the bot does know. The family: seat assignment and usage, money (prices, costs,
@@ -234,7 +241,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "alerte de securite", "alertes de securite", "security incidents", "mfa",
         "incident", "incidents", "ticket", "tickets", "active users", "inactive users",
         "utilisateurs actifs", "utilisateurs inactifs", "employees", "employes", "salaries",
-        "mailbox", "mailboxes", "boites mail", "boites aux lettres",
+        "mailbox", "mailboxes", "boites mail", "boites aux lettres", "purchase order",
+        "purchase orders", "bon de commande", "bons de commande", "quote", "quotes", "devis",
+        "payment", "payments", "paiement", "paiements",
     ),
 }
 

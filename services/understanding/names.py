@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from services.batches import Lru
 from services.understanding.text import fold
@@ -122,7 +123,11 @@ def _score(span: Sequence[str], name: Sequence[str], code: Sequence[str]) -> flo
         # a distinctive part of the name: "Northwind" for "Northwind Solutions"
         for k in range(len(name) - len(span) + 1):
             part = " ".join(name[k:k + len(span)])
-            if fuzz.ratio(text, part) >= 88:
+            # one typo in a distinctive word of an organization's name ("fabrikan");
+            # not of a SKU's, whose words are ordinary ones ("licenses")
+            if fuzz.ratio(text, part) >= 88 or (
+                    not code and len(part) >= 6
+                    and DamerauLevenshtein.distance(text, part) <= 1):
                 score = max(score, 86.0 if k == 0 else 82.0)
     return float(score)
 

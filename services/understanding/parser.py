@@ -22,7 +22,11 @@ from services.understanding.dates import (
     DateMatch,
     find_date_range,
 )
-from services.understanding.function_words import CHAT_ABBREVIATIONS, now_positions
+from services.understanding.function_words import (
+    CHAT_ABBREVIATIONS,
+    function_words,
+    now_positions,
+)
 from services.understanding.intents import Signals, classify
 from services.understanding.model import Filters, Intent, Query
 from services.understanding.names import NameMatch
@@ -282,6 +286,7 @@ class Reading:
     raw: list[str]
     boundaries: frozenset[int]
     names: list[NameMatch] = field(default_factory=list)
+    alternatives: tuple[NameMatch, ...] = ()  # close matches of a misspelt name
     consumed: set[int] = field(default_factory=set)  # positions inside a name or country
     work: list[str] = field(default_factory=list)  # tokens, typos corrected, names masked
     leftover: list[int] = field(default_factory=list)  # positions that are not vocabulary
@@ -340,7 +345,16 @@ class Reading:
             unknown_name=self.unknown_name, text=self.text, email=self.email,
             role=self.role, unaccounted=self.unaccounted,
             measure=shape.measure if shape else None,
-            group_by=shape.group_by if shape else None, limit=shape.limit if shape else None)
+            group_by=shape.group_by if shape else None, limit=shape.limit if shape else None,
+            suggestions=self.did_you_mean())
+
+    def did_you_mean(self) -> tuple[str, ...]:
+        """The question again with each close name in place of the misspelt one."""
+        out = []
+        for m in self.alternatives:
+            words = [*self.raw[:m.start], m.item.name, *self.raw[m.end:]]
+            out.append(" ".join(words))
+        return tuple(out)
 
 
 async def parse(text: str, language: str, today: dt.date,
@@ -363,10 +377,38 @@ async def find_names(r: Reading, resolve: NameLookup | None) -> None:
     protected = _command_positions(r.tokens) | phrase_positions(r.tokens, DATE_PHRASES)
     candidates = [i for i, t in enumerate(r.tokens) if i not in protected
                   and not _is_word(t, words)]
+    found: list[NameMatch] = []
     if resolve is not None and candidates:
-        r.names = _pick_names(await resolve(r.tokens, candidates), len(r.tokens))
+        found = await resolve(r.tokens, candidates)
+        r.names = [m for m in _pick_names(found, len(r.tokens))
+                   if not _inside_longer_name(r, m, set(candidates))]
     for m in r.names:
         r.consumed.update(range(m.start, m.end))
+    r.alternatives = _close_alternatives(r.names, found)
+
+
+CLOSE_SCORES = 3.0  # two names this close for the same words: ask which one
+
+
+def _close_alternatives(chosen: Sequence[NameMatch], found: Sequence[NameMatch]
+                        ) -> tuple[NameMatch, ...]:
+    """Organizations that match a misspelt name about as well as the one chosen ("did
+    you mean Fabrikam IT or Fabrikum Ltd?"); none when the name was written exactly."""
+    org = next((m for m in chosen if m.item.kind != "sku"), None)
+    if org is None or org.score >= 100:
+        return ()
+    rivals = [m for m in found if m.item.kind != "sku" and m.item.id != org.item.id
+              and m.start < org.end and org.start < m.end and m.score >= org.score - CLOSE_SCORES]
+    return (org, *rivals[:2]) if rivals else ()
+
+
+def _inside_longer_name(r: Reading, m: NameMatch, candidates: set[int]) -> bool:
+    """A part of a name ("Services" of Litware Services) right next to another unknown,
+    capitalized word ("Initech Services"): the question names something else."""
+    if m.score >= 100 or m.item.kind == "sku":
+        return False
+    around = [p for p in (m.start - 1, m.end) if 0 <= p < len(r.tokens)]
+    return any(p in candidates and r.raw[p][:1].isupper() for p in around)
 
 
 def find_country(r: Reading) -> None:
@@ -491,7 +533,8 @@ def find_unknown_name(r: Reading) -> None:
     """Words that must be an organization's name yet match nothing the operator sees."""
     if r.subject is not None or r.parent is not None or r.intent in NO_NAME_INTENTS:
         return
-    leftover = [i for i in r.leftover if i not in r.used]
+    fillers = function_words()  # "quelqu'un", "among": never a name
+    leftover = [i for i in r.leftover if i not in r.used and r.tokens[i] not in fillers]
     lenient = r.kind is None and (bool({"license", "sku", "when", "expire"} & r.concepts)
                                   or r.intent == Intent.SEND_ACTIVATION)
     r.unknown_name = _leftover_name(r, leftover, lenient)
@@ -510,6 +553,10 @@ def account_for_words(r: Reading) -> None:
                                         r.unknown_name, context)
     unsupported = any(p not in context for p in r.where.get("unsupported", []))
     r.intent = honesty.honest(r.intent, unsupported, r.unaccounted, r.unknown_name)
+    if r.alternatives and r.intent in honesty.DIRECTORY_INTENTS:
+        # a misspelt name two organizations match about as well: ask which one
+        m = r.alternatives[0]
+        r.intent, r.unaccounted = Intent.CLARIFY, (" ".join(r.raw[m.start:m.end]),)
     if r.intent in {Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL, Intent.RANKING,
                     Intent.BREAKDOWN} and r.kind is None:
         r.kind = "customer"  # "who" about expiry, SKUs or licenses means customers

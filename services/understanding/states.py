@@ -93,9 +93,12 @@ def expired_subscription(tokens: Sequence[str], expired: Sequence[int],
     for p in expired:
         near = [k for k in range(max(0, p - 2), min(len(tokens), p + 3))
                 if tokens[k] in SUBSCRIPTION_WORDS]
-        if near:
-            return {p, *near}
+        if near and not any(tokens[k] in ALL for k in range(max(0, near[0] - 2), near[0])):
+            return {p, *near}  # "all their subscriptions expired" is lapsed instead
     return set()
+
+
+ALL = frozenset({"all", "every", "tous", "toutes"})
 
 
 # The words of these states, for typo correction ("renewd" -> "renewed").

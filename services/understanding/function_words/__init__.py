@@ -21,7 +21,7 @@ from services.understanding.text import fold, phrase_positions
 MEANINGFUL = frozenset("""
 not no non none nothing nobody never without aucun aucune ni pas ne jamais sans
 more most less least fewer few many much several plus moins beaucoup peu
-over under above below between among within beyond exceed exceeds entre dessus dessous
+over under above below between within beyond exceed exceeds entre dessus dessous
 top bottom first last next previous best worst biggest largest smallest highest lowest
 greatest major minor
 before after until till since by ago soon later early late avant apres depuis jusqu
@@ -54,6 +54,7 @@ appartient detiennent detient possedent possede
 # Interrogative and relative pronouns of French the stop-word list lacks ("lesquels").
 PRONOUNS = frozenset("""
 lequel laquelle lesquels lesquelles auquel auxquels auxquelles duquel desquels desquelles
+quelqu quiconque
 """.split())  # noqa: SIM905 - a readable closed list
 # Phrases meaning "now" ("en ce moment", "at the moment"): their words are accounted for.
 NOW_PHRASES = (("en", "ce", "moment"), ("a", "ce", "moment"), ("pour", "le", "moment"),
