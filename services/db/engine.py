@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from services.db.collation import register_sqlite
 from services.db.models import Base
 
 CONNECT_TIMEOUT_S = 5
@@ -25,6 +26,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    register_sqlite(dbapi_connection)  # name_key(): the order of names in rankings
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:

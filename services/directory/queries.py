@@ -54,6 +54,11 @@ class Directory:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """For the directory's companions (services/directory/rankings.py)."""
+        return self._sessions
+
     def _matching(self, scope: Scope, kind: str, filters: Filters,
                   today: dt.date) -> Select[Any]:
         stmt = scope.restrict(select(Organization.id), Organization.id, kind)
