@@ -15,6 +15,12 @@ capped Pareto law; most subscriptions are small (median ~20 licenses, 5 to 5000)
 expiries run from about nine months before `today` to fifteen months after it (about 18%
 lapsed, over a third due in the next four months). About 3% of the customers have no
 subscription, 82% are onboarded, 10% invited, 8% not invited.
+
+Renewal terms (SPEC section 1) come from a second random stream, so the organizations,
+seats and dates above are the same as before they existed: a one-year term is `annual`
+(a quarter of them `auto_renew`), three years `triennial`, two years no cycle; one
+subscription in ten due in the next four months has its renewal booked ahead (a new
+subscription starting the day after it expires, not counted yet).
 """
 
 from __future__ import annotations
@@ -373,6 +379,7 @@ class _Builder:
     def __init__(self, seed: int, today: dt.date) -> None:
         self.rng = random.Random(seed)
         self.random = self.rng.random
+        self.renewals = random.Random(seed * 7919 + 1).random  # renewal terms only
         self.today = today
         self.ns = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:partner-network-generator:{seed}")
         self.names: set[str] = set()
@@ -560,7 +567,29 @@ class _Builder:
             subs.append({
                 "id": f"sub-{len(subs) + 1:07d}", "organization": oid, "sku": sku,
                 "licenses": licenses, "starts_on": starts, "expires_on": expires,
+                **self.renewal_terms(starts, expires),
             })
+            self.maybe_book_renewal(subs[-1])
+
+    def renewal_terms(self, starts: str, expires: str) -> dict[str, Any]:
+        years = int(expires[:4]) - int(starts[:4])
+        cycle = {1: "annual", 3: "triennial"}.get(years)
+        auto = cycle == "annual" and self.renewals() < 0.25
+        return {"billing_cycle": cycle, "auto_renew": auto}
+
+    def maybe_book_renewal(self, sub: dict[str, Any]) -> None:
+        """A renewal booked ahead for some subscriptions due soon (not auto-renewing)."""
+        expires = dt.date.fromisoformat(sub["expires_on"])
+        due = 0 <= (expires - self.today).days <= 120
+        if not due or sub["auto_renew"] or self.renewals() >= 0.1:
+            return
+        start = expires + dt.timedelta(days=1)
+        self.subscriptions.append({
+            "id": f"sub-{len(self.subscriptions) + 1:07d}", "organization": sub["organization"],
+            "sku": sub["sku"], "licenses": sub["licenses"], "starts_on": start.isoformat(),
+            "expires_on": _years_before(expires, -1).isoformat(), "billing_cycle": "annual",
+            "auto_renew": False,
+        })
 
     def customer_skus(self) -> list[str]:
         r = self.random()

@@ -141,11 +141,31 @@ def test_largest_distributor_needs_a_distributor() -> None:
         largest_distributor({"organizations": [{"id": "x", "kind": "provider"}]})
 
 
+def _follows(renewal: dict[str, Any], ends: set[tuple[str, str, int, str]]) -> bool:
+    day_before = dt.date.fromisoformat(renewal["starts_on"]) - dt.timedelta(days=1)
+    return (renewal["organization"], renewal["sku"], renewal["licenses"],
+            day_before.isoformat()) in ends
+
+
+def booked_renewals(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The renewals booked ahead: a subscription that starts the day after another of the
+    same organization, SKU and seats expires."""
+    subs = doc["subscriptions"]
+    ends = {(s["organization"], s["sku"], s["licenses"], s["expires_on"]) for s in subs}
+    return [s for s in subs if _follows(s, ends)]
+
+
+def terms(doc: dict[str, Any], today: dt.date) -> list[dict[str, Any]]:
+    """The subscriptions as first sold: not the renewals booked ahead."""
+    booked = {s["id"] for s in booked_renewals(doc)}
+    return [s for s in doc["subscriptions"] if s["id"] not in booked]
+
+
 def test_subscriptions_are_realistic() -> None:
     doc = network(2000)
     today = DEFAULT_TODAY
     by_org: dict[str, list[dict[str, Any]]] = {}
-    for sub in doc["subscriptions"]:
+    for sub in terms(doc, today):
         by_org.setdefault(sub["organization"], []).append(sub)
         starts = dt.date.fromisoformat(sub["starts_on"])
         expires = dt.date.fromisoformat(sub["expires_on"])
@@ -162,7 +182,7 @@ def test_subscriptions_are_realistic() -> None:
     for org in orgs_of(doc, "distributor") + orgs_of(doc, "partner"):
         assert 1 <= len(by_org.get(org["id"], [])) <= 2
 
-    expiries = [dt.date.fromisoformat(s["expires_on"]) for s in doc["subscriptions"]]
+    expiries = [dt.date.fromisoformat(s["expires_on"]) for s in terms(doc, today)]
     lapsed = sum(e < today for e in expiries) / len(expiries)
     soon = sum(today <= e < today + dt.timedelta(days=120) for e in expiries) / len(expiries)
     assert 0.08 < lapsed < 0.3
@@ -171,6 +191,27 @@ def test_subscriptions_are_realistic() -> None:
     licenses = [s["licenses"] for s in doc["subscriptions"]]
     assert statistics.median(licenses) < 60
     assert max(licenses) > 300
+
+
+def test_renewal_terms_follow_the_term_and_some_renewals_are_booked() -> None:
+    """SPEC section 1: billing cycle by term, auto_renew on annual terms only, and renewals
+    booked ahead (same organization, SKU and seats, starting the day after the expiry)."""
+    doc = network(2000)
+    today = DEFAULT_TODAY
+    current = terms(doc, today)
+    for sub in current:
+        years = int(sub["expires_on"][:4]) - int(sub["starts_on"][:4])
+        assert sub["billing_cycle"] == {1: "annual", 3: "triennial"}.get(years)
+        assert not sub["auto_renew"] or sub["billing_cycle"] == "annual"
+    annual = [s for s in current if s["billing_cycle"] == "annual"]
+    assert 0.15 < sum(s["auto_renew"] for s in annual) / len(annual) < 0.35
+    booked = booked_renewals(doc)
+    for renewal in booked:
+        assert today < dt.date.fromisoformat(renewal["starts_on"]) <= today + dt.timedelta(121)
+        assert renewal["billing_cycle"] == "annual" and not renewal["auto_renew"]
+    due = [s for s in current if not s["auto_renew"] and 0 <= (
+        dt.date.fromisoformat(s["expires_on"]) - today).days <= 120]
+    assert 0.05 < len(booked) / len(due) < 0.15
 
 
 def test_onboarding_and_tenants() -> None:
