@@ -17,6 +17,7 @@ class Described:
     filters: Filters
     sku_name: str | None = None
     parent_name: str | None = None
+    country_name: str | None = None  # the country in the reply's language
 
 
 def describe(d: Described, tr: Messages) -> str:
@@ -40,6 +41,10 @@ def describe(d: Described, tr: Messages) -> str:
         parts.append(tr("filter.lapsed"))
     if f.sku:
         parts.append(tr("filter.sku", sku=inert(d.sku_name or f.sku)))
+    if f.country:
+        parts.append(tr("filter.country", country=inert(d.country_name or f.country)))
+    if f.booked:
+        parts.append(tr("filter.booked"))
     if f.licenses_gt is not None:
         parts.append(tr("filter.licenses_gt", n=tr.number(f.licenses_gt)))
     if f.licenses_lt is not None:

@@ -47,7 +47,8 @@ class Cacheable(Protocol):
 Reply = TypeVar("Reply", bound=Cacheable)
 
 CACHEABLE = frozenset({Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL, Intent.ORG_LICENSES,
-                       Intent.ORG_EXPIRY, Intent.ORG_SKUS, Intent.ORG_DETAILS})
+                       Intent.ORG_EXPIRY, Intent.ORG_SKUS, Intent.ORG_DETAILS,
+                       Intent.RANKING, Intent.BREAKDOWN})
 SIZE = 512  # replies kept per process (a list card is about 10 KB)
 
 Key = tuple[Hashable, ...]

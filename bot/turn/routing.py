@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.handlers import activation, directory, help, notifications, operators
+from bot.handlers import activation, directory, help, notifications, operators, rankings
 from bot.handlers.common import not_found, refusal
 from bot.turn.context import BadCardData, Reply, Request
 from cards import verbs
@@ -28,6 +28,8 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.LIST: directory.handle_list,
     Intent.COUNT: directory.handle_count,
     Intent.LICENSE_TOTAL: directory.handle_license_total,
+    Intent.RANKING: rankings.handle_ranking,
+    Intent.BREAKDOWN: rankings.handle_breakdown,
     Intent.ORG_LICENSES: directory.handle_org,
     Intent.ORG_EXPIRY: directory.handle_org,
     Intent.ORG_SKUS: directory.handle_org,

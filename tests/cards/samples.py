@@ -16,6 +16,7 @@ from cards.activation import (
     pick_card,
 )
 from cards.activation_pending import cancelled_card, confirmed_card, pending_card
+from cards.breakdown import BreakdownView, breakdown_card
 from cards.describe import Described
 from cards.help import welcome_card
 from cards.lists import ListView, org_list_card
@@ -29,7 +30,9 @@ from cards.notifications import (
 )
 from cards.operator_requests import approval_card, change_confirm_card
 from cards.operator_requests import confirm_card as operator_confirm_card
+from cards.ranking import RankingView, ranking_card
 from services.activation import Completion, Target
+from services.directory.rankings import Group, Ranking, RankItem
 from services.directory.views import OrgPage, OrgRow
 from services.i18n import messages
 from services.notifications import Digest, DigestItem, SubscriptionView
@@ -89,6 +92,32 @@ def _at_risk_list() -> ListView:
                     {"intent": "list", "kind": "customer", "filters": filters.to_data()})
 
 
+def _ranking(kind: str, measure: str, limit: int, filters: Filters) -> RankingView:
+    """A ranking as the directory returns it (names as hostile as data can make them)."""
+    names = ["Bruxelles Assurances", "Clinique Saint-Louis", "Banque Privée de Genève",
+             "Customer <4> *bold*", "Établissements Zéphyr-Longuenom International"]
+    items = [RankItem(f"c-{n}", name, 2400 - 300 * n, "Fabrikam IT" if n % 2 else
+                      "Contoso Partners") for n, name in enumerate(names[:limit])]
+    if kind == "partner":
+        items = [RankItem("p-contoso", "Contoso Partners", 8, "Alpha Distribution")]
+    return RankingView(Ranking(kind, measure, items, 32 if kind == "customer" else 6),
+                       Described(filters, "CoreSuite Enterprise", None, "France"), limit,
+                       True, TODAY)
+
+
+def _breakdown(language: str, group_by: str) -> BreakdownView:
+    if group_by == "month":
+        tr = messages(language)
+        groups = [Group(f"2027-{m:02d}", tr.month(dt.date(2027, m, 1)), v)
+                  for m, v in ((1, 3), (2, 1), (3, 6), (5, 2), (6, 4), (9, 1))]
+        return BreakdownView("customer", "expiries", "month", groups, Described(Filters()),
+                             TODAY, DateRange(dt.date(2026, 11, 1), dt.date(2027, 10, 31)))
+    groups = [Group("p-fabrikam", "Fabrikam IT", 3935), Group("p-contoso", "Contoso Partners",
+                                                              3375),
+              Group("p-litware", "Litware <Services> *bold*", 2435)]
+    return BreakdownView("customer", "licenses", "partner", groups, Described(Filters()), TODAY)
+
+
 def built_cards(language: str) -> dict[str, dict[str, Any]]:
     """Cards built directly from views (no turn needed)."""
     tr = messages(language)
@@ -133,6 +162,13 @@ def built_cards(language: str) -> dict[str, dict[str, Any]]:
                                                role="admin"),
         "digest": digest_card(_digest(), tr),
         "list_at_risk": org_list_card(_at_risk_list(), tr),
+        "ranking": ranking_card(_ranking("customer", "licenses", 5, Filters(
+            sku="CS-ENT", country="FR")), tr),
+        "ranking_one": ranking_card(_ranking("partner", "organizations", 1, Filters()), tr),
+        "ranking_empty": ranking_card(RankingView(Ranking("customer", "licenses", [], 0),
+                                                  Described(Filters()), 5, False, TODAY), tr),
+        "breakdown_partner": breakdown_card(_breakdown(language, "partner"), tr),
+        "breakdown_month": breakdown_card(_breakdown(language, "month"), tr),
         "notify_subscribed": subscribed_card(SUBSCRIPTION, tr),
         "notify_settings": settings_card([SUBSCRIPTION], tr),
         "notify_settings_none": settings_card([], tr),

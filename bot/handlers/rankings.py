@@ -1,0 +1,84 @@
+"""Rankings ("top 5 customers by licenses", "which partner has the most customers") and
+breakdowns ("licenses per SKU", "expiries per month"): SPEC sections 1 and 5."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+
+from babel import Locale
+
+from bot.handlers.common import not_found
+from bot.turn.context import Reply, Request
+from cards.breakdown import BreakdownView, breakdown_card
+from cards.describe import Described
+from cards.ranking import RankingView, ranking_card
+from services.directory import effective_filters
+from services.directory.rankings import DEFAULT_LIMIT, MAX_LIMIT, Group, Rankings
+from services.understanding.model import Filters, Intent
+
+
+async def _described(req: Request, filters: Filters) -> Described:
+    sku_name = parent_name = None
+    if filters.sku:
+        sku_name = (await req.services.directory.sku_names()).get(filters.sku)
+    if filters.parent:
+        parent_name = await req.services.directory.org_name(req.scope, filters.parent)
+    country_name = None
+    if filters.country:
+        country_name = Locale.parse(req.tr.language).territories.get(filters.country)
+    return Described(filters, sku_name, parent_name, country_name)
+
+
+def _show_parent(req: Request, kind: str) -> bool:
+    """A parent column where the viewer sees several levels (as lists do)."""
+    return (kind == "customer" and req.scope.org_kind != "partner"
+            or kind == "partner" and req.scope.org_kind == "provider")
+
+
+async def handle_ranking(req: Request) -> Reply:
+    q = req.query
+    if q.unknown_name:
+        return not_found(req, q.unknown_name)
+    kind = q.kind or "customer"
+    filters = effective_filters(q.filters, req.today)
+    limit = max(1, min(q.limit or DEFAULT_LIMIT, MAX_LIMIT))
+    ranking = await Rankings(req.services.directory).ranking(
+        req.scope, kind, q.measure or "licenses", filters, req.today, limit)
+    view = RankingView(ranking, await _described(req, filters), limit,
+                       _show_parent(req, kind), req.today)
+    items = [{"id": i.id, "name": i.name, "value": i.value} for i in ranking.items]
+    answer = {"intent": Intent.RANKING, "kind": kind, "measure": ranking.measure,
+              "items": items, "total": len(items)}
+    return Reply(Intent.RANKING, ranking_card(view, req.tr), answer)
+
+
+def _named(groups: list[Group], group_by: str, language: str,
+           month: Callable[[dt.date], str]) -> list[Group]:
+    """Countries and months named in the reply's language (ids stay ISO / YYYY-MM)."""
+    if group_by == "country":
+        territories = Locale.parse(language).territories
+        return [replace(g, name=territories.get(g.id, g.id)) for g in groups]
+    if group_by == "month":
+        return [replace(g, name=month(dt.date(int(g.id[:4]), int(g.id[5:7]), 1)))
+                for g in groups]
+    return groups
+
+
+async def handle_breakdown(req: Request) -> Reply:
+    q = req.query
+    if q.unknown_name:
+        return not_found(req, q.unknown_name)
+    group_by = q.group_by or "partner"
+    measure = q.measure or ("expiries" if group_by == "month" else "organizations")
+    filters = effective_filters(q.filters, req.today)
+    result = await Rankings(req.services.directory).breakdown(
+        req.scope, q.kind, measure, group_by, filters, req.today)
+    groups = _named(result.groups, group_by, req.tr.language, req.tr.month)
+    view = BreakdownView(result.kind, measure, group_by, groups,
+                         await _described(req, filters), req.today, result.months)
+    answer = {"intent": Intent.BREAKDOWN, "kind": result.kind, "measure": measure,
+              "group_by": group_by,
+              "groups": [{"id": g.id, "name": g.name, "value": g.value} for g in groups]}
+    return Reply(Intent.BREAKDOWN, breakdown_card(view, req.tr), answer)

@@ -1,0 +1,132 @@
+"""A breakdown: a chart, a table of the groups with their values, and a line that says how
+the question was read. Teams draws the chart (Chart.HorizontalBar / Chart.VerticalBar);
+a client without charts (the Agents Playground, Outlook, Microsoft's JS renderer) shows
+its fallback instead: the same bars drawn as proportional columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from microsoft_teams.cards import (
+    Column,
+    ColumnDefinition,
+    ColumnSet,
+    Container,
+    HorizontalBarChart,
+    HorizontalBarChartDataValue,
+    Table,
+    TableRow,
+    TextBlock,
+    VerticalBarChart,
+    VerticalBarChartDataValue,
+)
+
+from cards.common import card, cell, inert, paragraph, title
+from cards.describe import Described, describe
+from services.directory.rankings import Group
+from services.i18n import Messages
+from services.understanding.ranges import DateRange
+
+MAX_GROUPS = 15  # a card lists the largest groups; the ask answer holds them all
+
+
+@dataclass(frozen=True)
+class BreakdownView:
+    kind: str  # the kind counted
+    measure: str  # "licenses", "organizations" or "expiries"
+    group_by: str  # "partner", "distributor", "sku", "country" or "month"
+    groups: list[Group]  # names ready to show (country and month names in the language)
+    described: Described  # the question's own filters (not the months of "per month")
+    today: dt.date
+    months: DateRange | None = None
+
+
+def heading(view: BreakdownView, tr: Messages) -> str:
+    return tr("breakdown.title", measure=_measure(view, tr),
+              group=tr(f"breakdown.group.{view.group_by}"))
+
+
+def reading(view: BreakdownView, tr: Messages) -> str:
+    group = tr(f"breakdown.group.{view.group_by}")
+    kinds = tr(f"kinds.{view.kind}.lower")
+    if view.months is not None:
+        key = "breakdown.read.month_licenses" if view.measure == "licenses" \
+            else "breakdown.read.months"
+        text = tr(key, start=tr.date(view.months.start), end=tr.date(view.months.end))
+    elif view.measure == "licenses":
+        text = tr("breakdown.read.licenses", date=tr.date(view.today), group=group)
+    else:
+        text = tr("breakdown.read.organizations", kinds=kinds, group=group)
+    description = describe(view.described, tr)
+    if description:
+        text += " " + tr("breakdown.filters", kinds=kinds, description=description)
+    return f"{text} {tr('breakdown.zeros')}"
+
+
+def _bars(groups: list[Group], tr: Messages) -> Container:
+    """The chart for clients that have no chart element: one proportional bar a group."""
+    top = max(g.value for g in groups)
+    rows: list[Any] = []
+    for g in groups:
+        bar = [Column(width=g.value, style="accent", min_height="14px",
+                      items=[TextBlock(text=" ", size="Small")])]
+        if g.value < top:
+            bar.append(Column(width=top - g.value, items=[TextBlock(text=" ", size="Small")]))
+        rows.append(ColumnSet(spacing="Small", columns=[
+            Column(width=3, vertical_content_alignment="Center",
+                   items=[TextBlock(text=inert(g.name), size="Small", wrap=False)]),
+            Column(width=6, vertical_content_alignment="Center",
+                   items=[ColumnSet(columns=bar)]),
+            Column(width=1, vertical_content_alignment="Center", items=[TextBlock(
+                text=tr.number(g.value), size="Small", horizontal_alignment="Right")]),
+        ]))
+    return Container(items=rows)
+
+
+def _chart(view: BreakdownView, groups: list[Group], chart_title: str,
+           tr: Messages) -> Any:
+    fallback = _bars(groups, tr)
+    if view.group_by == "month":
+        return VerticalBarChart(title=chart_title, show_bar_values=True, fallback=fallback,
+                                data=[VerticalBarChartDataValue(x=inert(g.name), y=g.value)
+                                      for g in groups])
+    return HorizontalBarChart(title=chart_title, fallback=fallback,
+                              data=[HorizontalBarChartDataValue(x=inert(g.name), y=g.value)
+                                    for g in groups])
+
+
+def _measure(view: BreakdownView, tr: Messages) -> str:
+    return tr(f"kinds.{view.kind}") if view.measure == "organizations" else tr(
+        f"breakdown.measure.{view.measure}")
+
+
+def _table(view: BreakdownView, groups: list[Group], tr: Messages) -> Table:
+    value = _measure(view, tr)
+    header = TableRow(cells=[cell(tr(f"breakdown.col.{view.group_by}"), weight="Bolder"),
+                             cell(value, weight="Bolder", horizontal_alignment="Right")])
+    rows = [TableRow(cells=[cell(inert(g.name)),
+                            cell(tr.number(g.value), horizontal_alignment="Right")])
+            for g in groups]
+    return Table(columns=[ColumnDefinition(width=7), ColumnDefinition(
+        width=3, horizontal_cell_content_alignment="Right")], rows=[header, *rows],
+        first_row_as_headers=True, show_grid_lines=False)
+
+
+def breakdown_card(view: BreakdownView, tr: Messages) -> dict[str, Any]:
+    chart_title = heading(view, tr)
+    body: list[Any] = [title(chart_title),
+                       paragraph(reading(view, tr), is_subtle=True, size="Small",
+                                 spacing="None")]
+    if not view.groups:
+        body.append(paragraph(tr("breakdown.empty")))
+        return card(body)
+    shown = view.groups if view.group_by == "month" else view.groups[:MAX_GROUPS]
+    if len(shown) < len(view.groups):
+        body.append(paragraph(tr("breakdown.more", shown=len(shown),
+                                 total=tr.number(len(view.groups))), size="Small",
+                              spacing="Small"))
+    body.append(_chart(view, shown, chart_title, tr))
+    body.append(_table(view, shown, tr))
+    return card(body)
