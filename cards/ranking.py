@@ -87,7 +87,7 @@ def ranking_card(view: RankingView, tr: Messages) -> dict[str, Any]:
     if not view.ranking.items:
         body.append(paragraph(tr("rank.empty")))
         return card(body)
-    widths: list[int] = [1, 6, 4, 3] if view.show_parent else [1, 8, 3]
+    widths: list[int] = [2, 7, 5, 3] if view.show_parent else [2, 10, 3]
     columns = [ColumnDefinition(width=w) for w in widths]
     columns[-1] = ColumnDefinition(width=widths[-1], horizontal_cell_content_alignment="Right")
     body.append(Table(columns=columns, rows=[_header(view, tr), *_rows(view, tr)],

@@ -120,7 +120,7 @@ async def test_a_ranking_answer_and_card(client: Any, asker: Asker) -> None:
     reading = card["body"][1]["text"]
     assert "all your customers (32)" in reading and "Nov 23, 2026" in reading
     rows = table(card)
-    assert rows[0] == ["#", "Name", "Partner", "Licenses"]
+    assert rows[0] == ["Rank", "Name", "Partner", "Licenses"]
     assert rows[1] == ["1", "Bruxelles Assurances", "Fabrikam IT", "2,400"]
     assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5"]
     value_column = next(e for e in card["body"] if e["type"] == "Table")["columns"][-1]
@@ -143,7 +143,7 @@ async def test_a_french_singular_ranking_card(client: Any) -> None:
     card = await card_of(client, CLAIRE, "quel partenaire a le plus de clients ?", "fr-FR")
     assert card["body"][0]["text"] == "Le partenaire qui a le plus de clients"
     assert "par nombre de clients" in card["body"][1]["text"]
-    assert table(card)[0] == ["N°", "Nom", "Clients"]  # a distributor: no parent column
+    assert table(card)[0] == ["Rang", "Nom", "Clients"]  # a distributor: no parent column
     assert table(card)[1] == ["1", "Contoso Partners", "8"]
 
 
