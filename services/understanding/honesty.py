@@ -72,6 +72,12 @@ PURPOSE_MARKERS = frozenset({"for", "ahead", "before", "prep", "prepping", "prep
                              "preparation", "pour", "avant", "vue", "regarding", "re",
                              "concernant"})
 SUBJECTS = frozenset({"i", "we", "je", "j", "nous", "on"})
+# Nouns naming the occasion a question is for ("the churn review", "a call with X", "le
+# comité de pilotage"): a purpose clause built on one may hold modifiers and names.
+OCCASIONS = frozenset({"meeting", "meetings", "call", "calls", "review", "reviews", "deck",
+                       "decks", "board", "summit", "presentation", "report", "workshop",
+                       "qbr", "qbrs", "demo", "reunion", "reunions", "comite", "revue",
+                       "rapport", "point", "atelier", "rdv", "seminaire", "visite", "visit"})
 # concepts that a framing clause may hold without naming anything ("for", "the", "my")
 FRAMING_CONCEPTS = frozenset({"of", "me", "list", "has", "how"})
 
@@ -92,6 +98,8 @@ def framing_clause(tokens: Sequence[str], boundaries: frozenset[int],
         return set()
     elements = {p for concept, positions in where.items() if concept not in FRAMING_CONCEPTS
                 for p in positions} | used | {k for m in names for k in range(m.start, m.end)}
-    return set() if span & elements else span
+    if span & elements and not any(tokens[p] in OCCASIONS for p in span):
+        return set()
+    return span - elements  # what the clause names still counts (a name, a kind)
 
 

@@ -133,7 +133,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "list": (
         "list", "show", "display", "give", "get", "which", "what", "who", "find", "affiche",
         "afficher", "liste", "lister", "montre", "montrer", "donne", "donner", "quels", "quelles",
-        "quel", "quelle", "qui", "trouve", "voir", "see", "view", "all", "tous", "toutes", "my",
+        "quel", "quelle", "qui", "trouve", "voir", "see", "view", "all", "tous", "toutes",
+        "full", "complete", "entire", "whole", "complet", "complete", "entier", "entiere", "my",
         "mes", "nos", "our",
     ),
     "more_than": (
@@ -247,18 +248,6 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Words that carry no meaning for intent or entities (both languages).
-EXTRA_FILLERS = """
-avons avez ai as sommes etes suis ont fait faire got get gets getting sit sits sitting am
-was were has have had having doing go goes going give gives them they we our ours your
-yours their theirs mine also too really actually exactly like such here where else other
-others another both either neither via thx ok okay hey quick quickly asap
-presently combien actuel actuelle actuels actuelles chez leur leurs ceux celles cela ca
-avoir etre peux peut pouvez pourrais pourriez voudrais aimerais besoin need needs want
-wanted know savoir dire show full complete entire whole roster overview summary apercu tout
-toute toutes complete prep prepping ahead meeting deck board summit review
-"""
-
 STOPWORDS = frozenset(
     [
         "a", "an", "the", "is", "are", "do", "does", "did", "be", "been", "being", "to", "in",
@@ -272,7 +261,6 @@ STOPWORDS = frozenset(
         "seulement", "already", "deja", "still", "encore", "about", "concernant", "quels",
         "quelles", "yet",
     ]
-    + EXTRA_FILLERS.split()
 )
 
 # Closed classes for dates (dates.py) and numbers (numbers.py) are in those modules;

@@ -54,7 +54,7 @@ def _vocabulary() -> tuple[frozenset[str], list[str]]:
         "much", "many", "does", "did", "will", "va", "vont", "expire", "expires"}
         | states.WORDS | shapes.WORDS)
     words = words - NAME_WORDS
-    return words, sorted(w for w in words if len(w) >= 3)
+    return words, sorted(w for w in words if len(w) >= 4)  # "deck" is never "dec"
 
 
 @cache
@@ -287,6 +287,8 @@ class Reading:
     boundaries: frozenset[int]
     names: list[NameMatch] = field(default_factory=list)
     alternatives: tuple[NameMatch, ...] = ()  # close matches of a misspelt name
+    unread: set[int] = field(default_factory=set)  # vocabulary words no pass could use
+    context: set[int] = field(default_factory=set)  # a purpose clause, "now" phrases
     consumed: set[int] = field(default_factory=set)  # positions inside a name or country
     work: list[str] = field(default_factory=list)  # tokens, typos corrected, names masked
     leftover: list[int] = field(default_factory=list)  # positions that are not vocabulary
@@ -497,8 +499,9 @@ def find_shape(r: Reading) -> None:
     if r.grouping:
         r.shape = shapes.breakdown(r.grouping, licenses="license" in r.concepts,
                                    expiries="expire" in r.concepts)
-        if r.shape is None:  # nothing to count that way: the words stay unaccounted
+        if r.shape is None:  # nothing to count that way: reported, never dropped
             r.used -= r.grouping.used
+            r.unread |= r.grouping.used
     else:
         r.shape = shapes.ranking(r.work, r.free, r.language, r.kind, kinds)
     if r.shape:
@@ -523,6 +526,13 @@ def classify_intent(r: Reading) -> None:
         shape=r.shape.kind if r.shape else None))
 
 
+def find_context(r: Reading) -> None:
+    """Words that only frame the question: a leading purpose clause ("for the QBR deck,
+    …"), a "now" phrase ("en ce moment")."""
+    r.context = honesty.framing_clause(r.tokens, r.boundaries, r.where, r.used, r.names) \
+        | now_positions(r.tokens)
+
+
 NO_NAME_INTENTS = frozenset({
     Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.OPERATOR_COUNT, Intent.AUDIT,
     Intent.ADD_OPERATOR, Intent.REMOVE_OPERATOR, Intent.CHANGE_ROLE, Intent.NOTIFY_SUBSCRIBE,
@@ -534,7 +544,8 @@ def find_unknown_name(r: Reading) -> None:
     if r.subject is not None or r.parent is not None or r.intent in NO_NAME_INTENTS:
         return
     fillers = function_words()  # "quelqu'un", "among": never a name
-    leftover = [i for i in r.leftover if i not in r.used and r.tokens[i] not in fillers]
+    leftover = [i for i in r.leftover if i not in r.used | r.context
+                and r.tokens[i] not in fillers]
     lenient = r.kind is None and (bool({"license", "sku", "when", "expire"} & r.concepts)
                                   or r.intent == Intent.SEND_ACTIVATION)
     r.unknown_name = _leftover_name(r, leftover, lenient)
@@ -547,10 +558,12 @@ def account_for_words(r: Reading) -> None:
     """Never confidently wrong: what no pass accounted for is reported (clarify), data the
     Partner App does not hold is `unsupported`."""
     leftover = [i for i in r.leftover if i not in r.used]
-    context = honesty.framing_clause(r.tokens, r.boundaries, r.where, r.used, r.names) \
-        | now_positions(r.tokens)
+    context = r.context
+    r.unread |= _unused_corrections(r)
     r.unaccounted = honesty.unaccounted(r.tokens, r.raw, r.work, leftover, r.names,
                                         r.unknown_name, context)
+    r.unaccounted += tuple(r.raw[p] or r.tokens[p] for p in sorted(r.unread - context)
+                           if (r.raw[p] or r.tokens[p]) not in r.unaccounted)
     unsupported = any(p not in context for p in r.where.get("unsupported", []))
     r.intent = honesty.honest(r.intent, unsupported, r.unaccounted, r.unknown_name)
     if r.alternatives and r.intent in honesty.DIRECTORY_INTENTS:
@@ -560,6 +573,16 @@ def account_for_words(r: Reading) -> None:
     if r.intent in {Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL, Intent.RANKING,
                     Intent.BREAKDOWN} and r.kind is None:
         r.kind = "customer"  # "who" about expiry, SKUs or licenses means customers
+
+
+def _unused_corrections(r: Reading) -> set[int]:
+    """Words corrected into vocabulary that no element then used ("logos" -> "logs"): the
+    correction was a guess, so the word is reported."""
+    tagged = {p for positions in r.where.values() for p in positions}
+    fillers = function_words()
+    return {i for i, (t, w) in enumerate(zip(r.tokens, r.work, strict=True))
+            if w != t and w != PLACEHOLDER and i not in r.used | tagged | r.consumed
+            and t not in fillers}
 
 
 Pass = Callable[[Reading], None]
@@ -578,6 +601,7 @@ PASSES: tuple[Pass, ...] = (
     find_states,
     find_shape,
     classify_intent,
+    find_context,
     find_unknown_name,
     account_for_words,
 )

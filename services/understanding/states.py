@@ -90,9 +90,10 @@ def expired_subscription(tokens: Sequence[str], expired: Sequence[int],
     if not dated:  # the French participle folds like the verb: "abonnement expiré"
         expired = [*expired, *(p for p in range(1, len(tokens)) if tokens[p] in PARTICIPLES
                                and tokens[p - 1] in SUBSCRIPTION_WORDS)]
+    inside = set(expired)  # "no active subscription" is one phrase: lapsed
     for p in expired:
         near = [k for k in range(max(0, p - 2), min(len(tokens), p + 3))
-                if tokens[k] in SUBSCRIPTION_WORDS]
+                if tokens[k] in SUBSCRIPTION_WORDS and k not in inside]
         if near and not any(tokens[k] in ALL for k in range(max(0, near[0] - 2), near[0])):
             return {p, *near}  # "all their subscriptions expired" is lapsed instead
     return set()

@@ -42,7 +42,12 @@ today tomorrow yesterday week month year day quarter
 REQUEST_VERBS = frozenset("""
 tell show give display indicate find fetch pull provide share bring
 dis dites indiquer indique indiquez indiquez montrez afficher affichez donnez fournir
-fournis fournissez sortir sors sortez
+fournis fournissez sortir sors sortez lister listez liste
+want wants wanted need needs needed like love wish wonder wondering know knowing
+peux peut pouvez pourrais pourrait pourriez pourrions puis sais sait savez saurais
+saurait sauriez savoir dire aimerais aimerait aimerions aimeriez voudrais voudrait
+voudrions voudriez veux veut voulez souhaite souhaitons souhaitez souhaiterais
+souhaiterait souhaiterions besoin
 """.split())  # noqa: SIM905 - a readable closed list
 RELATION_VERBS = frozenset("""
 manage manages managed managing handle handles handled handling serve serves served
@@ -50,6 +55,16 @@ serving own owns owned hold holds held belong belongs belonging run runs running
 gerer gere geres geree gerees gerent geree rattache rattaches rattachee rattachees
 rattachent suivi suivis suivie suivies suit suivent dependent depend appartiennent
 appartient detiennent detient possedent possede
+sit sits sitting sat trouvent trouve situent situe
+""".split())  # noqa: SIM905 - a readable closed list
+# Nouns that name the answer as a list ("the full roster", "un aperçu"), and adverbs of
+# what remains ("no active subs left"): they ask for nothing beyond the question.
+LIST_NOUNS = frozenset("""
+roster listing overview summary rundown inventory directory recap apercu recapitulatif
+recap tableau etat bilan
+""".split())  # noqa: SIM905 - a readable closed list
+REMAINING = frozenset("""
+left remaining anymore restant restants restante restantes desormais
 """.split())  # noqa: SIM905 - a readable closed list
 # Interrogative and relative pronouns of French the stop-word list lacks ("lesquels").
 PRONOUNS = frozenset("""
@@ -79,5 +94,5 @@ def function_words() -> frozenset[str]:
             if line.startswith("#") or not line.strip():
                 continue
             words.update(fold(line).replace("'", " ").split())
-    words |= REQUEST_VERBS | RELATION_VERBS | PRONOUNS
+    words |= REQUEST_VERBS | RELATION_VERBS | PRONOUNS | LIST_NOUNS | REMAINING
     return frozenset(w for w in words if w not in MEANINGFUL and w.isalpha())
