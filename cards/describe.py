@@ -45,6 +45,8 @@ def describe(d: Described, tr: Messages) -> str:
         parts.append(tr("filter.country", country=inert(d.country_name or f.country)))
     if f.booked:
         parts.append(tr("filter.booked"))
+    if f.expired_subscription:
+        parts.append(tr("filter.expired_subscription"))
     if f.licenses_gt is not None:
         parts.append(tr("filter.licenses_gt", n=tr.number(f.licenses_gt)))
     if f.licenses_lt is not None:

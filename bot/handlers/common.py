@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+from babel import Locale
+
 from bot.turn.context import Reply, Request
 from cards.common import inert
+from cards.describe import Described
 from cards.notices import notice_card
 from services.scope import Forbidden
+from services.understanding.model import Filters
+
+
+async def described(req: Request, filters: Filters) -> Described:
+    """The filters with the names a card states them by (SKU, parent, country), in the
+    reply's language."""
+    sku_name = parent_name = country_name = None
+    if filters.sku:
+        sku_name = (await req.services.directory.sku_names()).get(filters.sku)
+    if filters.parent == req.scope.organization_id:  # "customers of <my org>"
+        parent_name = req.scope.organization_name
+    elif filters.parent:
+        parent_name = await req.services.directory.org_name(req.scope, filters.parent)
+    if filters.country:
+        country_name = Locale.parse(req.tr.language).territories.get(filters.country)
+    return Described(filters, sku_name, parent_name, country_name)
 
 
 def refusal(req: Request, exc: Forbidden) -> Reply:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.handlers.common import not_found
+from bot.handlers.common import described, not_found
 from bot.turn.context import BadCardData, Reply, Request
 from cards.audit import audit_card
 from cards.common import inert
@@ -18,15 +18,6 @@ from services.activation import may_send_for
 from services.directory import effective_filters
 from services.directory.views import Figure, OrgRef
 from services.understanding.model import Filters, Intent
-
-
-async def _described(req: Request, filters: Filters) -> Described:
-    sku_name = parent_name = None
-    if filters.sku:
-        sku_name = (await req.services.directory.sku_names()).get(filters.sku)
-    if filters.parent:
-        parent_name = await req.services.directory.org_name(req.scope, filters.parent)
-    return Described(filters, sku_name, parent_name)
 
 
 def _items(refs: list[OrgRef]) -> list[dict[str, str]]:
@@ -45,7 +36,7 @@ async def handle_list(req: Request, offset: int = 0) -> Reply:
         req.scope, kind, filters, req.today, offset=offset, limit=PAGE_SIZE,
         want_all=req.full_answer)
     view = ListView(
-        kind=kind, page=page, described=await _described(req, filters),
+        kind=kind, page=page, described=await described(req, filters),
         show_parent=kind == "customer" and req.scope.org_kind != "partner"
         or kind == "partner" and req.scope.org_kind == "provider",
         query_data={"intent": Intent.LIST, "kind": kind, "filters": filters.to_data()},
@@ -83,8 +74,8 @@ async def handle_count(req: Request) -> Reply:
     kind = q.kind or "customer"
     filters = effective_filters(q.filters, req.today)
     figure = await req.services.directory.count(req.scope, kind, filters, req.today)
-    described = await _described(req, filters)
-    card = count_card(_heading(req, kind, described), figure, filters.expiry is not None,
+    stated = await described(req, filters)
+    card = count_card(_heading(req, kind, stated), figure, filters.expiry is not None,
                       req.tr)
     return Reply(Intent.COUNT, card, {"intent": Intent.COUNT, "kind": kind,
                                       "value": figure.value})
@@ -98,8 +89,8 @@ async def handle_license_total(req: Request) -> Reply:
     directory = req.services.directory
     filters = effective_filters(q.filters, req.today)
     figure = await directory.license_total(req.scope, kind, filters, req.today)
-    described = await _described(req, filters)
-    description = describe(described, req.tr)
+    stated = await described(req, filters)
+    description = describe(stated, req.tr)
     kinds = req.tr(f"kinds.{kind}.lower")
     heading = req.tr("total.title.filtered", kinds=kinds, description=description) \
         if description else req.tr("total.title", kinds=kinds)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.handlers.common import described
 from bot.turn.context import Reply, Request
 from cards.clarify import clarify_card, unsupported_card
 from cards.common import inert
-from cards.describe import Described, describe
+from cards.describe import describe
 from cards.faq import faq_card
 from cards.help import help_card
 from cards.notices import notice_card
@@ -29,11 +30,11 @@ def _suggestions(req: Request) -> list[str]:
     return [req.tr(key) for key in SUGGESTIONS]
 
 
-def _understood(req: Request) -> str:
+async def _understood(req: Request) -> str:
     """How the bot read the part it understood ("customers, expiring between ...")."""
     query = req.query
     kind = query.kind or "customer"
-    filters = describe(Described(query.filters), req.tr)
+    filters = describe(await described(req, query.filters), req.tr)
     subject = req.tr(f"page.{kind}s") if query.subject is None else inert(
         query.subject_name or "")
     return f"{subject}, {filters}" if filters else subject
@@ -50,8 +51,9 @@ async def handle_clarify(req: Request) -> Reply:
         return Reply("clarify", card, {"intent": "clarify", "message": message,
                                        "unknown": unknown, "suggestions": suggestions})
     suggestions = _suggestions(req)
-    card = clarify_card(req.tr, _understood(req), unknown, suggestions)
-    message = req.tr("clarify.body", understood=_understood(req),
+    understood = await _understood(req)
+    card = clarify_card(req.tr, understood, unknown, suggestions)
+    message = req.tr("clarify.body", understood=understood,
                      words=", ".join(unknown))
     return Reply("clarify", card, {"intent": "clarify", "message": message,
                                    "unknown": unknown, "suggestions": suggestions})

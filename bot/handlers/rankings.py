@@ -9,26 +9,13 @@ from dataclasses import replace
 
 from babel import Locale
 
-from bot.handlers.common import not_found
+from bot.handlers.common import described, not_found
 from bot.turn.context import Reply, Request
 from cards.breakdown import BreakdownView, breakdown_card
-from cards.describe import Described
 from cards.ranking import RankingView, ranking_card
 from services.directory import effective_filters
 from services.directory.rankings import DEFAULT_LIMIT, MAX_LIMIT, Group, Rankings
-from services.understanding.model import Filters, Intent
-
-
-async def _described(req: Request, filters: Filters) -> Described:
-    sku_name = parent_name = None
-    if filters.sku:
-        sku_name = (await req.services.directory.sku_names()).get(filters.sku)
-    if filters.parent:
-        parent_name = await req.services.directory.org_name(req.scope, filters.parent)
-    country_name = None
-    if filters.country:
-        country_name = Locale.parse(req.tr.language).territories.get(filters.country)
-    return Described(filters, sku_name, parent_name, country_name)
+from services.understanding.model import Intent
 
 
 def _show_parent(req: Request, kind: str) -> bool:
@@ -46,7 +33,7 @@ async def handle_ranking(req: Request) -> Reply:
     limit = max(1, min(q.limit or DEFAULT_LIMIT, MAX_LIMIT))
     ranking = await Rankings(req.services.directory).ranking(
         req.scope, kind, q.measure or "licenses", filters, req.today, limit)
-    view = RankingView(ranking, await _described(req, filters), limit,
+    view = RankingView(ranking, await described(req, filters), limit,
                        _show_parent(req, kind), req.today)
     items = [{"id": i.id, "name": i.name, "value": i.value} for i in ranking.items]
     answer = {"intent": Intent.RANKING, "kind": kind, "measure": ranking.measure,
@@ -77,7 +64,7 @@ async def handle_breakdown(req: Request) -> Reply:
         req.scope, q.kind, measure, group_by, filters, req.today)
     groups = _named(result.groups, group_by, req.tr.language, req.tr.month)
     view = BreakdownView(result.kind, measure, group_by, groups,
-                         await _described(req, filters), req.today, result.months)
+                         await described(req, filters), req.today, result.months)
     answer = {"intent": Intent.BREAKDOWN, "kind": result.kind, "measure": measure,
               "group_by": group_by,
               "groups": [{"id": g.id, "name": g.name, "value": g.value} for g in groups]}

@@ -234,8 +234,6 @@ class Directory:
         )
 
     async def org_name(self, scope: Scope, org_id: str) -> str:
-        if org_id == scope.organization_id:
-            return scope.organization_name
         async with self._sessions() as session:
             return (await self._visible(session, scope, org_id)).name
 
