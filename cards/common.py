@@ -62,3 +62,25 @@ def paging(offset: int, shown: int, limit: int, total: int, previous: str, more:
         actions.append(ExecuteAction(title=more, verb=verb, data={
             "verb": verb, **data, "offset": offset + shown}))
     return ActionSet(actions=actions) if actions else None
+
+
+LANGUAGES = ("en", "fr")
+
+
+def with_language(value: Any, language: str) -> Any:
+    """A copy of a card whose Action.Execute buttons carry LANGUAGE in their data: the
+    answer to a click is in the language of the card clicked (validated on return)."""
+    if isinstance(value, list):
+        return [with_language(v, language) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: with_language(v, language) for k, v in value.items()}
+    if out.get("type") == "Action.Execute" and isinstance(out.get("data"), dict):
+        out["data"] = {**out["data"], "lang": language}
+    return out
+
+
+def clicked_language(data: dict[str, Any]) -> str | None:
+    """The language a clicked card was in, if its data names one we speak."""
+    lang = data.get("lang")
+    return lang if isinstance(lang, str) and lang in LANGUAGES else None

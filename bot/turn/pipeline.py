@@ -18,6 +18,7 @@ from bot.turn.context import Reply, Request
 from bot.turn.questions import answer
 from bot.turn.routing import handler_for_verb, run
 from bot.turn.trust import Admission, Caller, Refusal
+from cards.common import clicked_language
 from cards.notices import not_operator_card, notice_card
 from services.correlation import current_correlation_id
 from services.i18n import Messages
@@ -196,8 +197,10 @@ async def card_verb(turn: Turn) -> bool:
         await _audit_refusal(turn, scope, "unknown_verb")
         await turn.respond(card=notice_card(turn.tr("error.bad_action")))
         return True
-    query = Query(intent=Intent.UNKNOWN, language=turn.tr.language, today=turn.today)
-    reply = await run(handler, Request(scope, query, turn.tr, turn.services, turn.today,
+    language = clicked_language(turn.data) or turn.tr.language  # the card's language
+    tr = turn.tr if language == turn.tr.language else Messages(language)
+    query = Query(intent=Intent.UNKNOWN, language=language, today=turn.today)
+    reply = await run(handler, Request(scope, query, tr, turn.services, turn.today,
                                        turn.data, cid=current_correlation_id(), **turn.where()))
     turn.reply = reply
     if reply.answer.get("error"):

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from bot.handlers import activation, directory, help, notifications, operators, rankings
 from bot.handlers.common import not_found, refusal
 from bot.turn.context import BadCardData, Reply, Request
 from cards import verbs
+from cards.common import with_language
 from cards.notices import notice_card
 from services.directory import NotFound
 from services.scope import Forbidden
@@ -73,6 +75,13 @@ def handler_for_verb(verb: str) -> Handler | None:
 
 
 async def run(handler: Handler, req: Request) -> Reply:
+    """The handler's reply, its buttons carrying the reply's language (so page 2 of a
+    French answer stays French for a client set to English)."""
+    reply = await _run(handler, req)
+    return replace(reply, card=with_language(reply.card, req.tr.language))
+
+
+async def _run(handler: Handler, req: Request) -> Reply:
     try:
         return await handler(req)
     except Forbidden as exc:

@@ -66,3 +66,36 @@ async def test_the_answer_cache_keeps_the_languages_apart(client: Any) -> None:
             client, "which clients expire this month", "en-US")) == "Name"
         assert first_column(await card_text(
             client, "which clients expire this month", "fr-FR")) == "Name"
+
+
+def execute_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if value.get("type") == "Action.Execute":
+                found.append(value)
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+    walk(card)
+    return found
+
+
+async def test_the_next_page_of_a_french_answer_stays_french(client: Any) -> None:
+    """The buttons of an answer carry its language: the next page of a French answer to
+    an English client is French too, and a language we do not speak is ignored."""
+    activity = A.message("quels clients avons-nous ?", aad=CLAIRE_AAD, tenant=CLAIRE_TENANT,
+                         locale="en-US")
+    (card,) = A.cards_of(await (await client.post("/api/messages", json=activity)).json())
+    more = next(a for a in execute_actions(card) if a["data"].get("offset"))
+    assert more["data"]["lang"] == "fr"
+    for lang, header in (("fr", "Nom"), ("de", "Name")):
+        click = A.card_action(more["verb"], {**more["data"], "lang": lang}, aad=CLAIRE_AAD,
+                              tenant=CLAIRE_TENANT, locale="en-US")
+        resp = await client.post("/api/messages", json=click)
+        assert resp.status == 200
+        page = (await resp.json())["value"]
+        assert first_column(json.dumps(page)) == header
