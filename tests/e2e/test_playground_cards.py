@@ -30,21 +30,13 @@ from services.understanding.ranges import DateRange
 from tests.cards.test_renderer import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import demo_document
 from tests.support.databases import fresh_database
-from tests.support.playground import CLI, ROOT, _wait_http, free_port, missing_reason
+from tests.support.playground import CLI, ROOT, _wait_http, free_port, ui_missing
 
 SHOTS = ROOT / "docs" / "screenshots"
 
 
-def _missing() -> str | None:
-    if missing_reason():
-        return missing_reason()
-    if not CHROMIUM.is_file():
-        return "Chromium is not installed (Debian package chromium)"
-    return None
-
-
 pytestmark = [pytest.mark.playground, pytest.mark.browser,
-              pytest.mark.skipif(_missing() is not None, reason=str(_missing()))]
+              pytest.mark.skipif(ui_missing() is not None, reason=str(ui_missing()))]
 
 
 def _this_month(today: dt.date) -> DateRange:

@@ -9,22 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.cards.test_renderer import CHROMIUM, CHROMIUM_ARGS
-from tests.support.playground import Stack, missing_reason
+from tests.support.playground import Stack, ui_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots"
 
 
-def _missing() -> str | None:
-    if missing_reason():
-        return missing_reason()
-    if not CHROMIUM.is_file():
-        return "Chromium is not installed (Debian package chromium)"
-    return None
-
-
 pytestmark = [pytest.mark.playground, pytest.mark.browser,
-              pytest.mark.skipif(_missing() is not None, reason=str(_missing()))]
+              pytest.mark.skipif(ui_missing() is not None, reason=str(ui_missing()))]
 
 
 async def test_ask_in_the_playground_ui(stack: Stack) -> None:

@@ -187,3 +187,14 @@ def bot_cards(event: dict[str, Any]) -> list[dict[str, Any]]:
 
 def card_text(event: dict[str, Any]) -> str:
     return json.dumps(bot_cards(event), ensure_ascii=False)
+
+
+def ui_missing() -> str | None:
+    """Why the Playground's web UI cannot be driven here (None: it can)."""
+    from tests.cards.test_renderer import CHROMIUM
+
+    if missing_reason():
+        return missing_reason()
+    if not CHROMIUM.is_file():
+        return "Chromium is not installed (Debian package chromium)"
+    return None
