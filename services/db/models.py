@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -274,6 +275,8 @@ class ChannelSubscription(Base):
     team_id: Mapped[str | None] = mapped_column(String(512), index=True)
     deactivated_at: Mapped[dt.datetime | None] = mapped_column(TS)
     deactivated_reason: Mapped[str | None] = mapped_column(String(64))
+    # "at risk only": renewed expiries are left out of this subscription's digests
+    at_risk_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class NotificationSent(Base):
@@ -288,6 +291,24 @@ class NotificationSent(Base):
     lead_days: Mapped[int] = mapped_column(Integer, primary_key=True)
     expires_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     outbox_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
+    # announced as at risk; renewed_told: "renewed since the last notice" was said (once)
+    at_risk: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    renewed_told: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class NotificationSnooze(Base):
+    """An organization left out of one conversation's digests and alerts until a day."""
+
+    __tablename__ = "notification_snoozes"
+    __table_args__ = (UniqueConstraint("conversation_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(512), index=True)
+    organization_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("organizations.id", ondelete="CASCADE"))
+    until: Mapped[dt.date] = mapped_column(Date)  # back in digests on this day
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
 
 
