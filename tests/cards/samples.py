@@ -31,9 +31,11 @@ from cards.notifications import (
 from cards.operator_requests import approval_card, change_confirm_card
 from cards.operator_requests import confirm_card as operator_confirm_card
 from cards.ranking import RankingView, ranking_card
+from cards.report import report_card
 from services.activation import Completion, Target
 from services.directory.rankings import Group, Ranking, RankItem
-from services.directory.views import OrgPage, OrgRow
+from services.directory.reports import MonthlyReport, Seats
+from services.directory.views import OrgPage, OrgRef, OrgRow
 from services.i18n import messages
 from services.notifications import Digest, DigestItem, SubscriptionView
 from services.operators import RequestView
@@ -118,6 +120,17 @@ def _breakdown(language: str, group_by: str) -> BreakdownView:
     return BreakdownView("customer", "licenses", "partner", groups, Described(Filters()), TODAY)
 
 
+def _report() -> MonthlyReport:
+    skus = [Seats("CS-ENT", "CoreSuite Enterprise", 1120, 1060),
+            Seats("CV-AUDIT", "CoreView Audit", 1120, 1120), Seats("CS-PRO", "CS-PRO", 190, 215)]
+    partners = [Seats(f"p-{n}", f"Partner <{n}> *bold*", 900 - 40 * n, 880 - 40 * n)
+                for n in range(12)]
+    return MonthlyReport("Alpha Distribution", 2026, 10, dt.date(2026, 10, 31),
+                         dt.date(2026, 9, 30), 2430, 2395, 85, 50, skus, partners,
+                         [OrgRef("c-1", "Café Lumière")],
+                         [OrgRef(f"c-{n}", f"Client {n}") for n in range(10)], [])
+
+
 def built_cards(language: str) -> dict[str, dict[str, Any]]:
     """Cards built directly from views (no turn needed)."""
     tr = messages(language)
@@ -169,6 +182,7 @@ def built_cards(language: str) -> dict[str, dict[str, Any]]:
                                                   Described(Filters()), 5, False, TODAY), tr),
         "breakdown_partner": breakdown_card(_breakdown(language, "partner"), tr),
         "breakdown_month": breakdown_card(_breakdown(language, "month"), tr),
+        "report": report_card(_report(), tr),
         "notify_subscribed": subscribed_card(SUBSCRIPTION, tr),
         "notify_settings": settings_card([SUBSCRIPTION], tr),
         "notify_settings_none": settings_card([], tr),

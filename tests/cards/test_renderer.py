@@ -170,7 +170,7 @@ HEADER_FIT = """() => {
 
 async def test_headers_do_not_break_mid_word_at_teams_desktop_width(
         page: Any, samples: dict[str, dict[str, Any]]) -> None:
-    """The ranking and breakdown cards: no header word is wider than its column (it
+    """The ranking, breakdown and report cards: no header word is wider than its column (it
     would break mid-word). Measured here, the list, digest and operators cards do not
     pass this yet ("Licenses", "Status", "Renouvellement" at 540 to 700 px)."""
     await page.evaluate(f"document.getElementById('host').style.width = "
@@ -178,7 +178,7 @@ async def test_headers_do_not_break_mid_word_at_teams_desktop_width(
     broken = {}
     checked = 0
     for name, card in sorted(samples.items()):
-        if not name.startswith(("ranking", "breakdown")) or not any(
+        if not name.startswith(("ranking", "breakdown", "report")) or not any(
                 e.get("type") == "Table" for e in _walk(card)):
             continue
         await page.evaluate(RENDER, card)
