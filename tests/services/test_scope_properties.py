@@ -267,7 +267,8 @@ async def check_visibility(db: Database, net: Net, ops: list[Op], data: st.DataO
             assert [r.id for r in page_.all_items] == full_ids
 
             parent = data.draw(any_id, label=f"parent filter {op.email} {kind}")
-            if parent in below and net.kind[parent] in listable:
+            if (parent in below and net.kind[parent] in listable) or parent == op.org:
+                # the operator's own organization as a parent: all of the kind in scope
                 sub = await search(directory, scope, kind, Filters(parent=parent))
                 assert {r.id for r in sub.rows} == net.below(parent) & expected
                 assert sub.total == len(net.below(parent) & expected)
