@@ -17,6 +17,7 @@ from services.audit import AuditLog
 from services.conversations import ConversationBook
 from services.db.engine import Database
 from services.directory import Directory, NameResolver
+from services.exports import ExportService, export_key
 from services.feed import (
     MAX_SKEW_S,
     FeedAuth,
@@ -107,6 +108,7 @@ class BotServices:
     mailer: Mailer
     activation: ActivationService
     notifications: NotificationService
+    exports: ExportService
     answers: AnswerCache[Any]  # of bot.turn.context.Reply
     feed: FeedService
     feed_auth: FeedAuth
@@ -143,6 +145,9 @@ class BotServices:
             mailer=mailer,
             activation=ActivationService(s, mailer, accounts, activation_policy(settings)),
             notifications=notifications,
+            exports=ExportService(s, export_key(
+                settings.export_secret, settings.activation_secret or settings.bot_password),
+                settings.base_url),
             answers=AnswerCache(s, settings.answer_cache_size),
             limiter=limiter,
             gate=TrustGate(settings, scopes, identity, limiter, RosterBinder(s)),

@@ -120,6 +120,9 @@ class Settings(BaseSettings):
     activation_rate: int = Field(default=20, alias="ACTIVATION_RATE", ge=1, le=10000)
     # Signs the consent `state`; derived from BOT_PASSWORD when empty.
     activation_secret: str = Field(default="", alias="ACTIVATION_SECRET", repr=False)
+    # Signs CSV export links (/export/...); derived from ACTIVATION_SECRET or BOT_PASSWORD
+    # when empty.
+    export_secret: str = Field(default="", alias="EXPORT_SECRET", repr=False)
     # E-mail: log (local default), smtp or graph.
     mail_transport: MailTransport = Field(default=MailTransport.LOG, alias="MAIL_TRANSPORT")
     mail_sender: str = Field(default="", alias="MAIL_SENDER")

@@ -447,6 +447,22 @@ class BotStateRecord(Base):
     )
 
 
+class ExportLink(Base):
+    """A single-use CSV export link (`/export/<token>`): only the SHA-256 of its token is
+    stored, with the operator and the question (never the data: it runs again)."""
+
+    __tablename__ = "export_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    operator_id: Mapped[int] = mapped_column(
+        ForeignKey("operators.id", ondelete="CASCADE"), index=True)
+    question: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(TS, default=utc_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(TS, index=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(TS)
+
+
 __all__ = [
     "ActivationLink",
     "AppMeta",
@@ -454,6 +470,7 @@ __all__ = [
     "Base",
     "BotStateRecord",
     "ChannelSubscription",
+    "ExportLink",
     "Onboarding",
     "Operator",
     "OperatorRequest",
