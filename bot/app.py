@@ -24,6 +24,7 @@ from bot.teams.proactive import SenderNotifier
 from bot.teams.storage import SqlStorage
 from bot.turn.answer_cache import AnswerCacheMetrics
 from bot.web.activation import activation_routes
+from bot.web.export import export_routes
 from bot.web.feed import feed_routes
 from bot.web.health import health_routes, metrics_middleware
 from bot.web.messages import messages_handler
@@ -138,4 +139,5 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
     app.router.add_routes(feed_routes(lambda r: r.app[SERVICES]))
     app.router.add_routes(activation_routes(lambda r: r.app[SERVICES].activation,
                                             lambda r: r.app[NOTIFIER]))
+    app.router.add_routes(export_routes(lambda r: r.app[SERVICES]))
     return app

@@ -11,6 +11,7 @@ _SECRETS = [
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9\-_.~+/=]+"),
     re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),  # JWTs
     re.compile(r"(?i)((?:password|secret|client_secret|token)\s*[=:]\s*)[^\s,;&]+"),
+    re.compile(r"(/export/)[A-Za-z0-9_.-]+"),  # CSV export links
 ]
 
 

@@ -25,6 +25,7 @@ from microsoft_teams.cards import (
 
 from cards.common import card, cell, inert, paragraph, title
 from cards.describe import Described, describe
+from cards.download import download_actions
 from services.directory.rankings import Group
 from services.i18n import Messages
 from services.understanding.ranges import DateRange
@@ -41,10 +42,11 @@ class BreakdownView:
     described: Described  # the question's own filters (not the months of "per month")
     today: dt.date
     months: DateRange | None = None
+    export_url: str | None = None  # "Download CSV" (every group)
 
 
 def heading(view: BreakdownView, tr: Messages) -> str:
-    return tr("breakdown.title", measure=_measure(view, tr),
+    return tr("breakdown.title", measure=measure_name(view, tr),
               group=tr(f"breakdown.group.{view.group_by}"))
 
 
@@ -97,13 +99,13 @@ def _chart(view: BreakdownView, groups: list[Group], chart_title: str,
                                     for g in groups])
 
 
-def _measure(view: BreakdownView, tr: Messages) -> str:
+def measure_name(view: BreakdownView, tr: Messages) -> str:
     return tr(f"kinds.{view.kind}") if view.measure == "organizations" else tr(
         f"breakdown.measure.{view.measure}")
 
 
 def _table(view: BreakdownView, groups: list[Group], tr: Messages) -> Table:
-    value = _measure(view, tr)
+    value = measure_name(view, tr)
     header = TableRow(cells=[cell(tr(f"breakdown.col.{view.group_by}"), weight="Bolder"),
                              cell(value, weight="Bolder", horizontal_alignment="Right")])
     rows = [TableRow(cells=[cell(inert(g.name)),
@@ -129,4 +131,4 @@ def breakdown_card(view: BreakdownView, tr: Messages) -> dict[str, Any]:
                               spacing="Small"))
     body.append(_chart(view, shown, chart_title, tr))
     body.append(_table(view, shown, tr))
-    return card(body)
+    return card(body, download_actions(view.export_url, tr))

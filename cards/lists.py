@@ -18,6 +18,7 @@ from microsoft_teams.cards import (
 from cards import verbs
 from cards.common import card, cell, inert, paging, paragraph, title
 from cards.describe import Described, describe
+from cards.download import download_actions
 from services.directory.views import OrgPage, OrgRow
 from services.i18n import Messages
 
@@ -31,6 +32,7 @@ class ListView:
     described: Described
     show_parent: bool  # the viewer sees several levels (distributor / provider)
     query_data: dict[str, Any]  # the query, sent back by "Next" / "Previous"
+    export_url: str | None = None  # "Download CSV" (the whole list)
 
 
 
@@ -104,4 +106,4 @@ def org_list_card(view: ListView, tr: Messages) -> dict[str, Any]:
                      tr("list.previous"), tr("list.more"), verbs.LIST_PAGE, view.query_data)
     if buttons:
         body.append(buttons)
-    return card(body)
+    return card(body, download_actions(view.export_url, tr))

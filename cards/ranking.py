@@ -19,6 +19,7 @@ from microsoft_teams.cards import (
 from cards import verbs
 from cards.common import card, cell, inert, paragraph, title
 from cards.describe import Described, describe
+from cards.download import download_actions
 from services.directory.rankings import Ranking
 from services.i18n import Messages
 
@@ -30,6 +31,7 @@ class RankingView:
     limit: int  # how many were asked for (the title says "top N")
     show_parent: bool  # the viewer sees several levels (distributor / provider)
     today: dt.date  # licenses are counted on this day
+    export_url: str | None = None  # "Download CSV"
 
 
 def heading(view: RankingView, tr: Messages) -> str:
@@ -92,4 +94,4 @@ def ranking_card(view: RankingView, tr: Messages) -> dict[str, Any]:
     columns[-1] = ColumnDefinition(width=widths[-1], horizontal_cell_content_alignment="Right")
     body.append(Table(columns=columns, rows=[_header(view, tr), *_rows(view, tr)],
                       first_row_as_headers=True, show_grid_lines=False))
-    return card(body)
+    return card(body, download_actions(view.export_url, tr))

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.handlers.common import described, not_found
+from bot.handlers.export_links import export_link, question_of
 from bot.turn.context import BadCardData, Reply, Request
 from cards.audit import audit_card
 from cards.common import inert
@@ -35,16 +36,19 @@ async def handle_list(req: Request, offset: int = 0) -> Reply:
     page = await req.services.directory.search(
         req.scope, kind, filters, req.today, offset=offset, limit=PAGE_SIZE,
         want_all=req.full_answer)
+    export = question_of(req, Intent.LIST, kind, filters)
     view = ListView(
         kind=kind, page=page, described=await described(req, filters),
         show_parent=kind == "customer" and req.scope.org_kind != "partner"
         or kind == "partner" and req.scope.org_kind == "provider",
         query_data={"intent": Intent.LIST, "kind": kind, "filters": filters.to_data()},
+        export_url=await export_link(req, export, bool(page.rows)),
     )
     refs = page.all_items if page.all_items is not None else [
         OrgRef(r.id, r.name, r.renewal) for r in page.rows]
     answer = {"intent": Intent.LIST, "kind": kind, "items": _items(refs), "total": page.total}
-    return Reply(Intent.LIST, org_list_card(view, req.tr), answer)
+    return Reply(Intent.LIST, org_list_card(view, req.tr), answer,
+                 export=export if view.export_url else None)
 
 
 async def handle_list_page(req: Request) -> Reply:

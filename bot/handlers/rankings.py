@@ -10,11 +10,13 @@ from dataclasses import replace
 from babel import Locale
 
 from bot.handlers.common import described, not_found
+from bot.handlers.export_links import export_link, question_of
 from bot.turn.context import Reply, Request
 from cards.breakdown import BreakdownView, breakdown_card
 from cards.ranking import RankingView, ranking_card
 from services.directory import effective_filters
 from services.directory.rankings import DEFAULT_LIMIT, MAX_LIMIT, Group, Rankings
+from services.exports import ExportQuestion
 from services.understanding.model import Intent
 
 
@@ -24,21 +26,31 @@ def _show_parent(req: Request, kind: str) -> bool:
             or kind == "partner" and req.scope.org_kind == "provider")
 
 
-async def handle_ranking(req: Request) -> Reply:
+async def ranking_view(req: Request) -> tuple[RankingView, ExportQuestion]:
+    """The ranking the question asks for, and the question an export asks again."""
     q = req.query
-    if q.unknown_name:
-        return not_found(req, q.unknown_name)
     kind = q.kind or "customer"
     filters = effective_filters(q.filters, req.today)
     limit = max(1, min(q.limit or DEFAULT_LIMIT, MAX_LIMIT))
+    measure = q.measure or "licenses"
     ranking = await Rankings(req.services.directory).ranking(
-        req.scope, kind, q.measure or "licenses", filters, req.today, limit)
+        req.scope, kind, measure, filters, req.today, limit)
     view = RankingView(ranking, await described(req, filters), limit,
                        _show_parent(req, kind), req.today)
+    return view, question_of(req, Intent.RANKING, kind, filters, measure=measure, limit=limit)
+
+
+async def handle_ranking(req: Request) -> Reply:
+    if req.query.unknown_name:
+        return not_found(req, req.query.unknown_name)
+    view, export = await ranking_view(req)
+    ranking = view.ranking
+    view = replace(view, export_url=await export_link(req, export, bool(ranking.items)))
     items = [{"id": i.id, "name": i.name, "value": i.value} for i in ranking.items]
-    answer = {"intent": Intent.RANKING, "kind": kind, "measure": ranking.measure,
+    answer = {"intent": Intent.RANKING, "kind": ranking.kind, "measure": ranking.measure,
               "items": items, "total": len(items)}
-    return Reply(Intent.RANKING, ranking_card(view, req.tr), answer)
+    return Reply(Intent.RANKING, ranking_card(view, req.tr), answer,
+                 export=export if view.export_url else None)
 
 
 def _named(groups: list[Group], group_by: str, language: str,
@@ -53,10 +65,9 @@ def _named(groups: list[Group], group_by: str, language: str,
     return groups
 
 
-async def handle_breakdown(req: Request) -> Reply:
+async def breakdown_view(req: Request) -> tuple[BreakdownView, ExportQuestion]:
+    """The breakdown the question asks for, and the question an export asks again."""
     q = req.query
-    if q.unknown_name:
-        return not_found(req, q.unknown_name)
     group_by = q.group_by or "partner"
     measure = q.measure or ("expiries" if group_by == "month" else "organizations")
     filters = effective_filters(q.filters, req.today)
@@ -65,7 +76,17 @@ async def handle_breakdown(req: Request) -> Reply:
     groups = _named(result.groups, group_by, req.tr.language, req.tr.month)
     view = BreakdownView(result.kind, measure, group_by, groups,
                          await described(req, filters), req.today, result.months)
-    answer = {"intent": Intent.BREAKDOWN, "kind": result.kind, "measure": measure,
-              "group_by": group_by,
-              "groups": [{"id": g.id, "name": g.name, "value": g.value} for g in groups]}
-    return Reply(Intent.BREAKDOWN, breakdown_card(view, req.tr), answer)
+    return view, question_of(req, Intent.BREAKDOWN, q.kind, filters, measure=measure,
+                             group_by=group_by)
+
+
+async def handle_breakdown(req: Request) -> Reply:
+    if req.query.unknown_name:
+        return not_found(req, req.query.unknown_name)
+    view, export = await breakdown_view(req)
+    view = replace(view, export_url=await export_link(req, export, bool(view.groups)))
+    answer = {"intent": Intent.BREAKDOWN, "kind": view.kind, "measure": view.measure,
+              "group_by": view.group_by,
+              "groups": [{"id": g.id, "name": g.name, "value": g.value} for g in view.groups]}
+    return Reply(Intent.BREAKDOWN, breakdown_card(view, req.tr), answer,
+                 export=export if view.export_url else None)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.services import BotServices
+from services.exports import ExportQuestion
 from services.i18n import Messages
 from services.scope import Scope
 from services.understanding import Query
@@ -36,6 +37,9 @@ class Reply:
     # A multi-turn dialog to start instead of sending the card (e.g. add an operator).
     dialog: str | None = None
     dialog_options: dict[str, Any] = field(default_factory=dict)
+    # The question a "Download CSV" button of the card asks again (a cached card gets a
+    # new link for each asker).
+    export: ExportQuestion | None = None
 
 
 @dataclass(frozen=True)

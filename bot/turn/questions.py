@@ -4,12 +4,13 @@ the same data, else understanding (services/understanding) and the intent's hand
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.services import BotServices
 from bot.turn.context import Reply, Request
 from bot.turn.routing import handler_for_intent, run
+from cards.download import with_export_url
 from services.correlation import current_correlation_id
 from services.i18n import Messages
 from services.scope import Scope
@@ -39,6 +40,9 @@ async def answer(services: BotServices, scope: Scope, text: str, tr: Messages,
         if answers.enabled else None
     cached: Reply | None = answers.get(key) if key is not None else None
     if cached is not None:
+        if cached.export is not None:  # the link is this operator's, and single use
+            url = await services.exports.link(scope, cached.export)
+            cached = replace(cached, card=with_export_url(cached.card, url))
         return Answered(cached, f"{cached.intent}:cached")
     query = await parse(text, tr.language, today, services.names.bind(scope))
     request = Request(scope, query, tr, services, today, full_answer=full_answer,

@@ -165,7 +165,7 @@ class Directory:
                 expiry=org_expiry([(s.starts_on, s.expires_on) for s in mine], today),
                 skus=tuple(sorted({s.sku_code for s in active})), onboarding=org.onboarding,
                 lapsed=bool(mine) and all(s.expires_on < today for s in mine),
-                match_date=match, renewal=statuses.get(oid),
+                match_date=match, renewal=statuses.get(oid), parent_id=org.parent_id,
             ))
         return out
 

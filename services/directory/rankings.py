@@ -44,6 +44,7 @@ class RankItem:
     name: str
     value: int
     parent_name: str | None = None
+    parent_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,11 +178,13 @@ class Rankings:
                     name_key(Organization.name), Organization.id).limit(n - len(above)))
                 ).all())
             ids = [r.id for r in rows]
-            parents = dict((await session.execute(
-                select(Organization.id, _PARENT.name).join(
+            parents = {oid: (pid, pname) for oid, pid, pname in (await session.execute(
+                select(Organization.id, _PARENT.id, _PARENT.name).join(
                     _PARENT, _PARENT.id == Organization.parent_id).where(
-                    Organization.id.in_(ids)))).tuples().all()) if ids else {}
-        items = sorted((RankItem(r.id, r.name, int(r.value), parents.get(r.id)) for r in rows),
+                    Organization.id.in_(ids)))).tuples().all()} if ids else {}
+        none: tuple[str | None, str | None] = (None, None)
+        items = sorted((RankItem(r.id, r.name, int(r.value), parent_id=parents.get(r.id, none)[0],
+                                 parent_name=parents.get(r.id, none)[1]) for r in rows),
                        key=lambda i: (-i.value, *tie_key(i.name, i.id)))
         return Ranking(kind, measure, items[:n], total)
 

@@ -26,6 +26,7 @@ class OrgRow:
     lapsed: bool = False
     match_date: dt.date | None = None  # the expiry inside the asked range, if any
     renewal: str | None = None  # in an expiry list: "renewed" or "at_risk" (SPEC section 1)
+    parent_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from bot.services import BotServices
 from bot.settings import load_settings
 from bot.teams.handler import PartnerBot
 from bot.teams.inprocess import InProcessAdapter, ask, message_activity
+from cards.download import export_url_of, with_export_url
 from services.db.engine import Database
 from tests.support import activities as A
 
@@ -60,7 +61,9 @@ async def test_ask_and_http_give_the_same_card(client: Any, demo_db: Database) -
         CLAIRE_AAD, CLAIRE_TENANT, "which clients expire this month", "en-US", TODAY))
     assert reply is not None
     http_card = await post_card(client, claire("which clients expire this month"))
-    assert http_card == reply.card
+    # the same card; each carries its own single-use download link
+    assert with_export_url(http_card, "-") == with_export_url(reply.card, "-")
+    assert export_url_of(http_card) != export_url_of(reply.card)
     names = [row[0] for row in table_rows(http_card)[1:]]
     assert {i["name"] for i in reply.answer["items"]} == {n.replace("\\", "") for n in names}
     assert reply.answer["total"] == 6
