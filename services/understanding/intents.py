@@ -23,6 +23,7 @@ class Signals:
     has_range: bool
     token_count: int
     shape: str | None = None  # "ranking" | "breakdown"
+    has_duration: bool = False  # "for 14 days" (how long a snooze lasts)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ def _faq_context(s: Signals) -> bool:
 RULES: tuple[Rule, ...] = (
     Rule(Intent.HELP, lambda s: bool({"help", "greeting"} & s.concepts) and s.token_count <= 5
          and s.kind is None and not s.has_subject),
+    Rule(Intent.NOTIFY_UNSNOOZE, lambda s: "unsnooze" in s.concepts and "how" not in s.concepts),
+    Rule(Intent.NOTIFY_SNOOZE, lambda s: "snooze" in s.concepts and "how" not in s.concepts
+         and (s.has_subject or s.has_duration)),
+    Rule(Intent.NOTIFY_SNOOZED, lambda s: "snooze" in s.concepts and "how" not in s.concepts),
     Rule(Intent.NOTIFY_STOP, lambda s: _has("notify", "stop")(s) and "how" not in s.concepts),
     Rule(Intent.NOTIFY_SETTINGS, lambda s: _has("notify", "settings")(s)
          and "how" not in s.concepts),

@@ -185,6 +185,17 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "notifiez", "notifie moi", "previens", "previens moi", "prevenir", "rappelle moi",
         "rappels", "alertes", "alerte moi",
     ),
+    # leave one organization out of this conversation's notifications for a while
+    "snooze": (
+        "snooze", "snoozed", "snoozes", "snoozer", "snoozes", "pause", "en pause",
+        "mettre en pause", "mets en pause", "met en pause", "mettez en pause",
+    ),
+    "unsnooze": (
+        "unsnooze", "unsnoozed", "un snooze", "end the snooze", "remove the snooze",
+        "enleve la pause", "retire la pause", "leve la pause", "fin de la pause",
+        "sors de pause", "sortir de pause", "reprends", "reprendre",
+    ),
+    "put": ("mets", "mettre", "met", "mettez"),  # "mets <name> en pause"
     "stop": (
         "stop", "stopper", "unsubscribe", "disable", "turn off", "switch off", "no more",
         "arrete", "arreter", "arretez", "desabonne", "desabonner", "desactive", "desactiver",

@@ -22,6 +22,9 @@ class Intent:
     NOTIFY_SUBSCRIBE = "notify_subscribe"
     NOTIFY_STOP = "notify_stop"
     NOTIFY_SETTINGS = "notify_settings"
+    NOTIFY_SNOOZE = "notify_snooze"  # leave an organization out of this conversation's alerts
+    NOTIFY_UNSNOOZE = "notify_unsnooze"
+    NOTIFY_SNOOZED = "notify_snoozed"  # what is snoozed in this conversation
     LIST = "list"
     COUNT = "count"
     LICENSE_TOTAL = "license_total"
@@ -137,3 +140,4 @@ class Query:
     group_by: str | None = None  # one of GROUPINGS, for a breakdown
     limit: int | None = None  # how many a ranking shows ("top 10"); None = the default
     suggestions: tuple[str, ...] = ()  # "did you mean" names for a name nothing matched
+    days: int | None = None  # how long a command lasts ("snooze X for 14 days"), in days

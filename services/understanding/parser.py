@@ -316,6 +316,7 @@ class Reading:
     role: str | None = None
     unknown_name: str | None = None
     unaccounted: tuple[str, ...] = ()
+    days: int | None = None  # a command's duration ("for 14 days")
 
     @classmethod
     def of(cls, text: str, language: str, today: dt.date) -> Reading:
@@ -348,7 +349,7 @@ class Reading:
             role=self.role, unaccounted=self.unaccounted,
             measure=shape.measure if shape else None,
             group_by=shape.group_by if shape else None, limit=shape.limit if shape else None,
-            suggestions=self.did_you_mean())
+            suggestions=self.did_you_mean(), days=self.days)
 
     def did_you_mean(self) -> tuple[str, ...]:
         """The question again with each close name in place of the misspelt one."""
@@ -442,6 +443,31 @@ def find_grouping(r: Reading) -> None:
         r.used |= r.grouping.used
 
 
+SNOOZE_WORDS = frozenset(w for form in lexicon.CONCEPTS["snooze"] + lexicon.CONCEPTS["unsnooze"]
+                         for w in form.split()) - {"en", "the", "de", "la"}
+DURATION_CUES = frozenset({"for", "pendant", "durant", "during"})
+
+
+def find_duration(r: Reading) -> None:
+    """How long a snooze lasts: "<N> days / weeks" ("for 14 days", "pendant 2 semaines"),
+    only in a snooze command (elsewhere "14 days" is a date range)."""
+    if not SNOOZE_WORDS & set(r.work):
+        return
+    for i in range(len(r.work) - 1):
+        if i in r.used or not r.free(i):
+            continue
+        number = parse_number(r.work, i, r.language)
+        if number is None:
+            continue
+        value, size = number
+        unit = r.work[i + size] if i + size < len(r.work) else ""
+        if unit in DAY_UNITS:
+            r.days = value * DAY_UNITS[unit]
+            cue = [i - 1] if i > 0 and r.work[i - 1] in DURATION_CUES else []
+            r.used |= {*cue, *range(i, i + size + 1)}
+            return
+
+
 def find_date(r: Reading) -> None:
     """The expiry date range (SPEC "Dates in questions")."""
     masked = [PLACEHOLDER if i in r.used else t for i, t in enumerate(r.work)]
@@ -523,7 +549,7 @@ def classify_intent(r: Reading) -> None:
         concepts=concepts, kind=r.kind, has_subject=r.subject is not None,
         has_filter=has_filter, has_threshold=r.gt is not None or r.lt is not None,
         has_range=r.date is not None, token_count=len(r.tokens),
-        shape=r.shape.kind if r.shape else None))
+        shape=r.shape.kind if r.shape else None, has_duration=r.days is not None))
 
 
 def find_context(r: Reading) -> None:
@@ -536,7 +562,11 @@ def find_context(r: Reading) -> None:
 NO_NAME_INTENTS = frozenset({
     Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.OPERATOR_COUNT, Intent.AUDIT,
     Intent.ADD_OPERATOR, Intent.REMOVE_OPERATOR, Intent.CHANGE_ROLE, Intent.NOTIFY_SUBSCRIBE,
-    Intent.NOTIFY_STOP, Intent.NOTIFY_SETTINGS})
+    Intent.NOTIFY_STOP, Intent.NOTIFY_SETTINGS, Intent.NOTIFY_SNOOZED})
+# Commands about one organization: a name that matches nothing is "not found", the
+# command stays what it is.
+NAMED_COMMANDS = frozenset({Intent.SEND_ACTIVATION, Intent.NOTIFY_SNOOZE,
+                            Intent.NOTIFY_UNSNOOZE})
 
 
 def find_unknown_name(r: Reading) -> None:
@@ -547,9 +577,9 @@ def find_unknown_name(r: Reading) -> None:
     leftover = [i for i in r.leftover if i not in r.used | r.context
                 and r.tokens[i] not in fillers]
     lenient = r.kind is None and (bool({"license", "sku", "when", "expire"} & r.concepts)
-                                  or r.intent == Intent.SEND_ACTIVATION)
+                                  or r.intent in NAMED_COMMANDS)
     r.unknown_name = _leftover_name(r, leftover, lenient)
-    if r.unknown_name and r.intent != Intent.SEND_ACTIVATION and (
+    if r.unknown_name and r.intent not in NAMED_COMMANDS and (
             r.intent == Intent.UNKNOWN or r.kind is None) and r.shape is None:
         r.intent = _org_intent(r.concepts)  # "when does <a name we do not know> expire"
 
@@ -594,6 +624,7 @@ PASSES: tuple[Pass, ...] = (
     correct_typos,
     find_threshold,
     find_grouping,
+    find_duration,
     find_date,
     tag_concepts,
     find_kind,
