@@ -7,7 +7,10 @@ import datetime as dt
 from typing import Any
 
 from microsoft_teams.cards import (
+    ActionSet,
+    Column,
     ColumnDefinition,
+    ColumnSet,
     ExecuteAction,
     Fact,
     FactSet,
@@ -26,8 +29,10 @@ from services.i18n import Messages
 from services.notifications.views import (
     DEFAULT_LEAD_DAYS,
     Digest,
+    DigestItem,
     LicenseChange,
     ReownedNotice,
+    SnoozeView,
     SubscriptionView,
 )
 
@@ -38,37 +43,80 @@ def _leads(leads: tuple[int, ...], tr: Messages) -> str:
     return ", ".join(tr("notify.days", n=d) for d in sorted(leads, reverse=True))
 
 
+SNOOZE_BUTTON_DAYS = 7
+
+
+def _name_cell(item: DigestItem, show_parent: bool) -> TableCell:
+    items: list[Any] = [TextBlock(text=inert(item.organization_name), wrap=True)]
+    if show_parent and item.parent_name:
+        items.append(TextBlock(text=inert(item.parent_name), wrap=True, size="Small",
+                               is_subtle=True, spacing="None"))
+    return TableCell(items=items, select_action=ExecuteAction(verb=verbs.SHOW_ORG, data={
+        "verb": verbs.SHOW_ORG, "org": item.organization_id}))
+
+
+def _snooze_cell(item: DigestItem, tr: Messages) -> TableCell:
+    """'Snooze 7 days': the server decides from the clicker and this conversation."""
+    return TableCell(items=[ActionSet(actions=[ExecuteAction(
+        title=tr("notify.snooze.button", n=SNOOZE_BUTTON_DAYS), verb=verbs.NOTIFY_SNOOZE,
+        data={"verb": verbs.NOTIFY_SNOOZE, "org": item.organization_id,
+              "days": SNOOZE_BUTTON_DAYS})])])
+
+
+def _list_action(label: str, digest: Digest, renewal: str) -> ExecuteAction:
+    end = digest.today + dt.timedelta(days=digest.horizon_days)
+    return ExecuteAction(title=label, verb=verbs.LIST_PAGE, data={
+        "verb": verbs.LIST_PAGE, "kind": "customer", "offset": 0,
+        "filters": {"from": digest.today.isoformat(), "to": end.isoformat(),
+                    "renewal": renewal}})
+
+
 def digest_card(digest: Digest, tr: Messages) -> dict[str, Any]:
+    """At-risk expiries first (seats, SKU, days left, the partner for distributors, a
+    snooze button each), then one line for the renewed ones with "Show", then what was
+    renewed since the last notice."""
     items = digest.items
     body: list[Any] = [
-        title(tr("notify.digest.title", n=len(items))),
+        title(tr("notify.digest.at_risk_title", n=len(items))),
         paragraph(tr("notify.digest.intro", organization=inert(digest.organization_name),
                      date=tr.date(digest.today)), is_subtle=True, spacing="None"),
     ]
-    header = TableRow(cells=[cell(tr(k), weight="Bolder") for k in (
-        "col.name", "col.sku", "col.licenses", "col.expiry", "notify.col.left")])
-    rows = [TableRow(cells=[
-        TableCell(items=[TextBlock(text=inert(i.organization_name), wrap=True)],
-                  select_action=ExecuteAction(verb=verbs.SHOW_ORG, data={
-                      "verb": verbs.SHOW_ORG, "org": i.organization_id})),
-        cell(inert(i.sku_name), size="Small"), cell(tr.number(i.licenses)),
-        cell(tr.date(i.expires_on)),
-        cell(tr("notify.left", n=i.days_left), color="Attention" if i.days_left <= 7 else None),
-    ]) for i in items[:ROWS]]
-    body.append(Table(columns=[ColumnDefinition(width=w) for w in (3, 2, 1, 2, 1)],
-                      rows=[header, *rows], first_row_as_headers=True, show_grid_lines=False))
-    if len(items) > ROWS:
-        body.append(paragraph(tr("notify.digest.more", n=len(items) - ROWS), is_subtle=True))
+    if digest.renewed_since:
+        body.append(paragraph(tr("notify.digest.renewed_since", names=", ".join(
+            f"{inert(i.organization_name)} ({inert(i.sku_name)})"
+            for i in digest.renewed_since)), color="Good"))
+    if items:
+        header = TableRow(cells=[cell(tr(k), weight="Bolder") for k in (
+            "col.name", "col.sku", "col.licenses", "notify.col.left")] + [cell("")])
+        rows = [TableRow(cells=[
+            _name_cell(i, digest.show_parent), cell(inert(i.sku_name), size="Small"),
+            cell(tr.number(i.licenses)),
+            cell(tr("notify.left", n=i.days_left),
+                 color="Attention" if i.days_left <= 7 else None),
+            _snooze_cell(i, tr),
+        ]) for i in items[:ROWS]]
+        body.append(Table(columns=[ColumnDefinition(width=w) for w in (3, 2, 1, 1, 2)],
+                          rows=[header, *rows], first_row_as_headers=True,
+                          show_grid_lines=False))
+        if len(items) > ROWS:
+            body.append(paragraph(tr("notify.digest.more", n=len(items) - ROWS),
+                                  is_subtle=True))
+    elif not digest.renewed_since:
+        body.append(paragraph(tr("notify.digest.none_at_risk")))
+    if digest.renewed:
+        body.append(ColumnSet(columns=[
+            Column(width="stretch", vertical_content_alignment="Center", items=[paragraph(
+                tr("notify.digest.renewing", n=len(digest.renewed)), is_subtle=True)]),
+            Column(width="auto", items=[ActionSet(actions=[_list_action(
+                tr("notify.digest.show"), digest, "renewed")])])]))
     if len(digest.upcoming) > 1:
         body.append(VerticalBarChart(
             title=tr("notify.digest.chart"), fallback="drop", show_bar_values=True,
             data=[VerticalBarChartDataValue(x=tr.date(week), y=n)
                   for week, n in digest.upcoming]))
-    end = digest.today + dt.timedelta(days=digest.horizon_days)
-    actions: list[Any] = [ExecuteAction(
-        title=tr("notify.digest.details"), verb=verbs.LIST_PAGE,
-        data={"verb": verbs.LIST_PAGE, "kind": "customer", "offset": 0,
-              "filters": {"from": digest.today.isoformat(), "to": end.isoformat()}})]
+    actions: list[Any] = []
+    if items:
+        actions.append(_list_action(tr("notify.digest.details"), digest, "at_risk"))
     pending = [i for i in items if i.onboarding != "onboarded"]
     if pending:  # the server decides who may; readers are told who can
         actions.append(send_button(tr, pending[0].organization_id))
@@ -103,9 +151,12 @@ def license_change_activity(change: LicenseChange, language: str) -> dict[str, A
 
 def subscribed_card(view: SubscriptionView, tr: Messages) -> dict[str, Any]:
     key = "notify.subscribed.personal" if view.kind == "personal" else "notify.subscribed"
-    return card([title(tr("notify.subscribed.title")),
-                 paragraph(tr(key, organization=inert(view.organization_name),
-                              leads=_leads(view.lead_days, tr)))])
+    body: list[Any] = [title(tr("notify.subscribed.title")),
+                       paragraph(tr(key, organization=inert(view.organization_name),
+                                    leads=_leads(view.lead_days, tr)))]
+    if view.at_risk_only:
+        body.append(paragraph(tr("notify.subscribed.at_risk_only"), is_subtle=True))
+    return card(body)
 
 
 def settings_card(views: list[SubscriptionView], tr: Messages) -> dict[str, Any]:
@@ -118,12 +169,29 @@ def settings_card(views: list[SubscriptionView], tr: Messages) -> dict[str, Any]
         body.append(FactSet(facts=[
             Fact(title=tr("notify.settings.scope"), value=inert(view.organization_name)),
             Fact(title=tr("notify.settings.leads"), value=_leads(view.lead_days, tr)),
+            Fact(title=tr("notify.settings.shows"), value=tr(
+                "notify.settings.at_risk_only" if view.at_risk_only
+                else "notify.settings.all_expiries")),
             Fact(title=tr("notify.settings.language"), value=view.language),
             # No creator: re-owned by the organization when its creator left.
             Fact(title=tr("notify.settings.by"),
                  value=inert(view.created_by or view.organization_name)),
         ]))
     body.append(paragraph(tr("notify.settings.hint"), is_subtle=True, size="Small"))
+    return card(body)
+
+
+def snoozes_card(snoozes: list[SnoozeView], tr: Messages) -> dict[str, Any]:
+    """What is snoozed in this conversation, and until when."""
+    body: list[Any] = [title(tr("notify.snoozes.title"))]
+    if not snoozes:
+        body.append(paragraph(tr("notify.snoozes.none")))
+        return card(body)
+    body.append(FactSet(facts=[
+        Fact(title=inert(s.organization_name), value=tr("notify.snoozes.until",
+                                                         date=tr.date(s.until)))
+        for s in snoozes]))
+    body.append(paragraph(tr("notify.snoozes.hint"), is_subtle=True, size="Small"))
     return card(body)
 
 

@@ -14,6 +14,8 @@ CONFIRM_REMOVE = "confirm_remove"  # data: {"email": ..., "again": bool}
 CONFIRM_ROLE = "confirm_role"  # data: {"email": ..., "role": ...}
 SEND_ACTIVATION = "send_activation"  # start the activation dialog; data: {"org": id}
 NOTIFY_SUBSCRIBE = "notify_subscribe"  # subscribe this conversation; data: {"lead_days": [...]}
+# leave an organization out of this conversation's digests; data: {"org": id, "days": n}
+NOTIFY_SNOOZE = "notify_snooze"
 
 # Action.Submit data of a dialog's cards (add operator, send activation): whose dialog the
 # card belongs to. It only chooses the answer to a click by someone else ("not yours");

@@ -1,16 +1,20 @@
-"""'notify this channel 30 days before expiry', 'stop notifications', 'notification
-settings', 'notify me': subscriptions of this conversation. Channels are set up by
-admins; everyone may ask for notifications in their own personal chat."""
+"""'notify this channel 30 days before expiry' (', at risk only'), 'stop notifications',
+'notification settings', 'notify me': subscriptions of this conversation; 'snooze Café
+Lumière for 14 days', 'unsnooze …', 'what is snoozed' and the digest's 'Snooze 7 days'
+button. Channels are set up (and snoozed in) by admins; everyone may do both in their own
+personal chat."""
 
 from __future__ import annotations
 
 import re
 
+from bot.handlers.common import not_found
 from bot.turn.context import BadCardData, Reply, Request
 from cards.common import inert
 from cards.notices import notice_card
-from cards.notifications import settings_card, subscribed_card
+from cards.notifications import settings_card, snoozes_card, subscribed_card
 from services.notifications import NotificationError
+from services.notifications.snoozes import MAX_SNOOZE_DAYS
 from services.scope import Right
 from services.understanding import Intent
 from services.understanding.text import fold
@@ -62,7 +66,8 @@ async def _refused(req: Request, intent: str) -> Reply | None:
     return None
 
 
-async def _subscribe(req: Request, leads: list[int] | None) -> Reply:
+async def _subscribe(req: Request, leads: list[int] | None,
+                     at_risk_only: bool = False) -> Reply:
     intent = Intent.NOTIFY_SUBSCRIBE
     refused = await _refused(req, intent)
     if refused is not None:
@@ -72,15 +77,19 @@ async def _subscribe(req: Request, leads: list[int] | None) -> Reply:
     try:
         view = await req.services.notifications.subscribe(
             req.scope, req.conversation, kind=kind, lead_days=leads,
-            language=req.tr.language, team_id=req.team_id, cid=req.cid)
+            language=req.tr.language, team_id=req.team_id, at_risk_only=at_risk_only,
+            cid=req.cid)
     except NotificationError as exc:
         return _message(req, intent, f"notify.error.{exc.code}", exc.code)
     return Reply(intent, subscribed_card(view, req.tr),
-                 {"intent": intent, "value": list(view.lead_days), "kind": kind})
+                 {"intent": intent, "value": list(view.lead_days), "kind": kind,
+                  "at_risk_only": view.at_risk_only})
 
 
 async def handle_subscribe(req: Request) -> Reply:
-    return await _subscribe(req, lead_days_in(req.query.text or ""))
+    """'… at risk only' / '… seulement les non renouvelés': the parser's at-risk filter."""
+    return await _subscribe(req, lead_days_in(req.query.text or ""),
+                            at_risk_only=req.query.filters.renewal == "at_risk")
 
 
 async def handle_subscribe_button(req: Request) -> Reply:
@@ -111,3 +120,84 @@ async def handle_settings(req: Request) -> Reply:
     return Reply(intent, settings_card(views, req.tr),
                  {"intent": intent, "items": [{"id": v.id, "lead_days": list(v.lead_days),
                                                "active": v.active} for v in views]})
+
+
+# -- snoozes ------------------------------------------------------------------------------
+
+DEFAULT_SNOOZE_DAYS = 7  # "snooze Café Lumière" without a duration: as the digest's button
+
+
+async def _snooze(req: Request, organization_id: str, days: int) -> Reply:
+    intent = Intent.NOTIFY_SNOOZE
+    refused = await _refused(req, intent)
+    if refused is not None:
+        return refused
+    try:
+        view = await req.services.notifications.snoozes.snooze(
+            req.scope, _conversation_id(req), kind=_kind(req),
+            organization_id=organization_id, days=days, today=req.today, cid=req.cid)
+    except NotificationError as exc:
+        return _message(req, intent, f"notify.error.{exc.code}", exc.code)
+    message = req.tr("notify.snoozed", organization=inert(view.organization_name),
+                     date=req.tr.date(view.until))
+    return Reply(intent, notice_card(message),
+                 {"intent": intent, "id": view.organization_id,
+                  "value": view.until.isoformat(), "message": message})
+
+
+def _named(req: Request) -> str | Reply:
+    """The organization a snooze command names (from the scoped name resolver)."""
+    if req.query.subject:
+        return req.query.subject
+    if req.query.unknown_name:
+        return not_found(req, req.query.unknown_name)
+    return _message(req, req.query.intent, "notify.snooze.which", "bad_request")
+
+
+async def handle_snooze(req: Request) -> Reply:
+    named = _named(req)
+    if isinstance(named, Reply):
+        return named
+    return await _snooze(req, named, req.query.days or DEFAULT_SNOOZE_DAYS)
+
+
+async def handle_snooze_button(req: Request) -> Reply:
+    """'Snooze 7 days' on a digest row: only the organization and the days come from the
+    card (checked); who may, and where, is this turn's own clicker and conversation."""
+    org, days = req.data.get("org"), req.data.get("days")
+    if not isinstance(org, str) or not 0 < len(org) <= 64:
+        raise BadCardData("bad organization")
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 < days <= 10 * 365:
+        raise BadCardData("bad days")
+    if days > MAX_SNOOZE_DAYS:  # refused with its reason, nothing written
+        return _message(req, Intent.NOTIFY_SNOOZE, "notify.error.snooze_too_long",
+                        "snooze_too_long")
+    return await _snooze(req, org, days)
+
+
+async def handle_unsnooze(req: Request) -> Reply:
+    intent = Intent.NOTIFY_UNSNOOZE
+    named = _named(req)
+    if isinstance(named, Reply):
+        return named
+    refused = await _refused(req, intent)
+    if refused is not None:
+        return refused
+    view = await req.services.notifications.snoozes.unsnooze(
+        req.scope, _conversation_id(req), kind=_kind(req), organization_id=named,
+        cid=req.cid)
+    if view is None:
+        return _message(req, intent, "notify.not_snoozed",
+                        organization=inert(req.query.subject_name))
+    return _message(req, intent, "notify.unsnoozed", organization=inert(view.organization_name))
+
+
+async def handle_snoozed(req: Request) -> Reply:
+    intent = Intent.NOTIFY_SNOOZED
+    if req.conversation is None:
+        return _message(req, intent, "notify.teams_only", "unavailable")
+    snoozes = await req.services.notifications.snoozes.snoozed(
+        req.scope, _conversation_id(req), req.today)
+    return Reply(intent, snoozes_card(snoozes, req.tr), {"intent": intent, "items": [
+        {"id": s.organization_id, "name": s.organization_name, "until": s.until.isoformat()}
+        for s in snoozes], "total": len(snoozes)})

@@ -47,6 +47,9 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.NOTIFY_SUBSCRIBE: notifications.handle_subscribe,
     Intent.NOTIFY_STOP: notifications.handle_stop,
     Intent.NOTIFY_SETTINGS: notifications.handle_settings,
+    Intent.NOTIFY_SNOOZE: notifications.handle_snooze,
+    Intent.NOTIFY_UNSNOOZE: notifications.handle_unsnooze,
+    Intent.NOTIFY_SNOOZED: notifications.handle_snoozed,
 }
 
 VERB_HANDLERS: dict[str, Handler] = {
@@ -63,6 +66,7 @@ VERB_HANDLERS: dict[str, Handler] = {
     verbs.CONFIRM_ACTIVATION: activation.handle_confirm_activation,
     verbs.CANCEL_ACTIVATION: activation.handle_cancel_activation,
     verbs.NOTIFY_SUBSCRIBE: notifications.handle_subscribe_button,
+    verbs.NOTIFY_SNOOZE: notifications.handle_snooze_button,
 }
 
 

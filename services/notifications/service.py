@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from services.batches import CHUNK
 from services.clock import utc_now
@@ -37,8 +38,10 @@ from services.db.models import (
     Subscription,
     TeamInstallation,
 )
+from services.directory.renewals import renewed
 from services.notifications.leases import Leases
 from services.notifications.owners import RenderReowned, SubscriptionOwners, notice_message
+from services.notifications.snoozes import Snoozes, snoozed_in
 from services.notifications.views import (
     DEFAULT_LEAD_DAYS,
     Digest,
@@ -90,12 +93,14 @@ class NotificationService:
         self._clock = clock
         # Also given to the operator service, which settles in its own transactions.
         self.owners = SubscriptionOwners(render_reowned, clock)
+        self.snoozes = Snoozes(sessions, clock)
 
     # -- subscriptions ---------------------------------------------------------------
 
     async def subscribe(self, scope: Scope, reference: dict[str, Any], *, kind: str,
                         lead_days: Iterable[int] | None, language: str,
                         notify_time: str | None = None, team_id: str | None = None,
+                        at_risk_only: bool = False,
                         cid: str | None = None) -> SubscriptionView:
         """Subscribe the conversation of REFERENCE (again: new settings, reactivated).
         Channels are an admin's right; anyone may subscribe their own personal chat."""
@@ -125,17 +130,20 @@ class NotificationService:
                                           organization_id=scope.organization_id, kind=kind)
                 session.add(sub)
             else:
-                before = {"active": sub.active, "lead_days": sub.lead_days}
+                before = {"active": sub.active, "lead_days": sub.lead_days,
+                          "at_risk_only": sub.at_risk_only}
             sub.conversation_reference, sub.service_url = reference, service_url
             sub.tenant_id, sub.team_id = tenant, team_id or sub.team_id
             sub.lead_days, sub.language, sub.notify_time = list(leads), language, notify_time
             sub.created_by_id, sub.active = scope.operator_id, True
+            sub.at_risk_only = at_risk_only
             sub.deactivated_at = sub.deactivated_reason = None
             await session.flush()
             session.add(AuditEvent(actor=scope.email, organization_id=scope.organization_id,
                                    action="notifications.subscribed", target=conversation_id,
                                    before=before, after={"lead_days": list(leads),
-                                                         "kind": kind, "language": language},
+                                                         "kind": kind, "language": language,
+                                                         "at_risk_only": at_risk_only},
                                    correlation_id=cid))
             sub_id = sub.id
         views = await self._views(ChannelSubscription.id == sub_id)
@@ -239,7 +247,8 @@ class NotificationService:
             rows = (await session.execute(stmt)).all()
         return [SubscriptionView(s.id, s.kind, s.conversation_id, s.organization_id, name,
                                  tuple(s.lead_days or ()), s.language, s.notify_time, s.active,
-                                 email, s.deactivated_reason, s.created_by_id)
+                                 email, s.deactivated_reason, s.created_by_id,
+                                 bool(s.at_risk_only))
                 for s, name, email in rows]
 
     # -- the pass ----------------------------------------------------------------------
@@ -271,6 +280,9 @@ class NotificationService:
             chunk = subs[start:start + 500]
             async with self._sessions() as session, session.begin():
                 done = await self._already_sent(session, [s.id for s, _ in chunk], today)
+                snoozed = await snoozed_in(session, [s.conversation_id for s, _ in chunk],
+                                           today)
+                told = await self._renewed_since(session, [s.id for s, _ in chunk], today)
                 for sub, org in chunk:
                     leads = clean_leads(sub.lead_days)
                     key = (org.id, max(leads))
@@ -278,18 +290,27 @@ class NotificationService:
                         scope = subscription_scope(sub, org)
                         candidates[key] = await self._expiring(session, scope, today,
                                                                max(leads))
+                    quiet = snoozed.get(sub.conversation_id, set())
                     due = [DigestItem(**{**i.__dict__, "lead_days": lead})
                            for i in candidates[key]
                            if (lead := due_lead(i.days_left, leads)) is not None
+                           and i.organization_id not in quiet
+                           and not (sub.at_risk_only and i.renewed)
                            and (sub.id, i.subscription_id, lead, i.expires_on) not in done]
-                    if not due:
+                    since = tuple(i for i in told.get(sub.id, ())
+                                  if i.organization_id not in quiet)
+                    if not due and not since:
                         continue
                     if org.id not in upcoming:
                         upcoming[org.id] = await self._upcoming(
                             session, subscription_scope(sub, org), today)
-                    digest = Digest(org.name, today, tuple(due[:MAX_ITEMS]),
-                                    upcoming[org.id], max(leads))
-                    card_key = (org.id, digest.items, max(leads), sub.language)
+                    at_risk = tuple(i for i in due if not i.renewed)[:MAX_ITEMS]
+                    renewed_due = tuple(i for i in due if i.renewed)[:MAX_ITEMS]
+                    digest = Digest(org.name, today, at_risk, upcoming[org.id], max(leads),
+                                    renewed=renewed_due, renewed_since=since,
+                                    show_parent=org.kind in ("provider", "distributor"),
+                                    at_risk_only=bool(sub.at_risk_only))
+                    card_key = (org.id, digest, sub.language)
                     if card_key not in rendered:
                         rendered[card_key] = render(digest, sub.language)
                     message = self._message_to(sub, rendered[card_key], "digest")
@@ -297,10 +318,16 @@ class NotificationService:
                     await session.flush()
                     session.add_all([NotificationSent(
                         channel_subscription_id=sub.id, subscription_id=i.subscription_id,
-                        lead_days=i.lead_days, expires_on=i.expires_on, outbox_id=message.id)
-                        for i in due])
+                        lead_days=i.lead_days, expires_on=i.expires_on, outbox_id=message.id,
+                        at_risk=not i.renewed, renewed_told=i.renewed)
+                        for i in (*at_risk, *renewed_due)])
+                    if since:
+                        await session.execute(update(NotificationSent).where(
+                            NotificationSent.channel_subscription_id == sub.id,
+                            NotificationSent.subscription_id.in_(
+                                [i.subscription_id for i in since])).values(renewed_told=True))
                     digests += 1
-                    items += len(due)
+                    items += len(at_risk) + len(renewed_due) + len(since)
         logger.info("notification pass %s: %d subscriptions, %d digests, %d items", today,
                     len(subs), digests, items)
         return PassResult(True, len(subs), digests, items)
@@ -362,8 +389,11 @@ class NotificationService:
             return
         items.sort(key=lambda i: (i.expires_on, i.organization_name, i.subscription_id))
         leads = clean_leads(sub.lead_days)
-        digest = Digest(org.name, today, tuple(items[:MAX_ITEMS]),
-                        await self._upcoming(session, scope, today), max(leads))
+        digest = Digest(org.name, today, tuple(i for i in items if not i.renewed)[:MAX_ITEMS],
+                        await self._upcoming(session, scope, today), max(leads),
+                        renewed=tuple(i for i in items if i.renewed)[:MAX_ITEMS],
+                        show_parent=org.kind in ("provider", "distributor"),
+                        at_risk_only=bool(sub.at_risk_only))
         message.activity = render(digest, sub.language)
 
     async def license_alerts(self, changes: list[LicenseChange], render: RenderChange) -> int:
@@ -385,11 +415,16 @@ class NotificationService:
                     .where(OrgClosure.descendant_id.in_(names), OrgClosure.depth > 0,
                            ChannelSubscription.active.is_(True)))).all():
                 followers[org_id].append(sub)
+            snoozed = await snoozed_in(session, {s.conversation_id for subs in
+                                                 followers.values() for s in subs},
+                                       self._clock().date())
             for change in changes:
                 named = replace(change, sku_name=skus.get(change.sku_code, change.sku_code),
                                 organization_name=names.get(change.organization_id,
                                                             change.organization_id))
                 for sub in followers[change.organization_id]:
+                    if change.organization_id in snoozed.get(sub.conversation_id, ()):
+                        continue  # snoozed in that conversation
                     session.add(self._message_to(sub, render(named, sub.language), "notice"))
                     queued += 1
         return queued
@@ -415,10 +450,13 @@ class NotificationService:
                         horizon: int) -> list[DigestItem]:
         """Licence subscriptions in SCOPE expiring within HORIZON days, by date."""
         kinds = scope.visible_kinds
+        parent = aliased(Organization, name="parent")
         base = select(
-            Subscription, Organization.name, Organization.onboarding, Sku.name).join(
+            Subscription, Organization.name, Organization.onboarding, Sku.name,
+            renewed(Subscription).label("renewed"), parent.name).join(
             Organization, Organization.id == Subscription.organization_id).join(
-            Sku, Sku.code == Subscription.sku_code)
+            Sku, Sku.code == Subscription.sku_code).outerjoin(
+            parent, parent.id == Organization.parent_id)
         stmt = scope.restrict(base, Subscription.organization_id).where(
             Subscription.expires_on >= today,
             Subscription.expires_on <= today + dt.timedelta(days=horizon),
@@ -426,8 +464,33 @@ class NotificationService:
                                                    Subscription.id)
         rows = (await session.execute(stmt)).all()
         return [DigestItem(s.organization_id, name, onboarding, s.id, sku, s.licenses,
-                           s.expires_on, (s.expires_on - today).days, 0)
-                for s, name, onboarding, sku in rows]
+                           s.expires_on, (s.expires_on - today).days, 0, bool(is_renewed),
+                           parent_name)
+                for s, name, onboarding, sku, is_renewed, parent_name in rows]
+
+    async def _renewed_since(self, session: AsyncSession, sub_ids: list[int],
+                             today: dt.date) -> dict[int, tuple[DigestItem, ...]]:
+        """Per channel subscription: licences announced at risk whose renewal (booked, or
+        auto_renew turned on) came since, not told yet; by expiry date."""
+        parent = aliased(Organization, name="parent")
+        stmt = (select(NotificationSent.channel_subscription_id, Subscription,
+                       Organization.name, Organization.onboarding, Sku.name, parent.name)
+                .join(Subscription, Subscription.id == NotificationSent.subscription_id)
+                .join(Organization, Organization.id == Subscription.organization_id)
+                .join(Sku, Sku.code == Subscription.sku_code)
+                .outerjoin(parent, parent.id == Organization.parent_id)
+                .where(NotificationSent.channel_subscription_id.in_(sub_ids),
+                       NotificationSent.at_risk.is_(True),
+                       NotificationSent.renewed_told.is_(False),
+                       NotificationSent.expires_on == Subscription.expires_on,
+                       Subscription.expires_on >= today, renewed(Subscription))
+                .order_by(Subscription.expires_on, Organization.name, Subscription.id))
+        out: dict[int, dict[str, DigestItem]] = defaultdict(dict)
+        for sub_id, s, name, onboarding, sku, parent_name in (await session.execute(stmt)).all():
+            out[sub_id].setdefault(s.id, DigestItem(
+                s.organization_id, name, onboarding, s.id, sku, s.licenses, s.expires_on,
+                (s.expires_on - today).days, 0, True, parent_name))
+        return {k: tuple(v.values()) for k, v in out.items()}
 
     async def _upcoming(self, session: AsyncSession, scope: Scope,
                         today: dt.date) -> tuple[tuple[dt.date, int], ...]:

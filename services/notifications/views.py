@@ -28,6 +28,7 @@ class SubscriptionView:
     created_by: str | None
     deactivated_reason: str | None
     created_by_id: int | None = None
+    at_risk_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class DigestItem:
     expires_on: dt.date
     days_left: int
     lead_days: int
+    renewed: bool = False  # services/directory/renewals.py: auto_renew or a booked successor
+    parent_name: str | None = None  # the partner (shown to distributors and the provider)
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,20 @@ class Digest:
 
     organization_name: str
     today: dt.date
-    items: tuple[DigestItem, ...]  # sorted by expiry date
+    items: tuple[DigestItem, ...]  # the at-risk ones (all when unknown), by expiry date
     upcoming: tuple[tuple[dt.date, int], ...]  # expiries per week, next 90 days
     horizon_days: int
+    renewed: tuple[DigestItem, ...] = ()  # due at a lead time too, but renewed: one line
+    renewed_since: tuple[DigestItem, ...] = ()  # announced at risk before, renewed since
+    show_parent: bool = False  # the viewer sees several levels: name each row's partner
+    at_risk_only: bool = False
+
+
+@dataclass(frozen=True)
+class SnoozeView:
+    organization_id: str
+    organization_name: str
+    until: dt.date  # back in this conversation's digests and alerts on this day
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from cards.notifications import (
     gone_card,
     install_offer_card,
     settings_card,
+    snoozes_card,
     subscribed_card,
 )
 from cards.operator_requests import approval_card, change_confirm_card
@@ -38,6 +39,7 @@ from services.directory.reports import MonthlyReport, Seats
 from services.directory.views import OrgPage, OrgRef, OrgRow
 from services.i18n import messages
 from services.notifications import Digest, DigestItem, SubscriptionView
+from services.notifications.views import SnoozeView
 from services.operators import RequestView
 from services.understanding.model import Filters
 from services.understanding.ranges import DateRange
@@ -79,6 +81,21 @@ def _digest() -> Digest:
                   for n in range(1, 25))
     weeks = tuple((TODAY + dt.timedelta(days=7 * w), w + 2) for w in range(12))
     return Digest("Contoso Partners", TODAY, items, weeks, 30)
+
+
+def _renewal_digest(at_risk: bool = True) -> Digest:
+    """A distributor's digest: at-risk rows naming their partner, the renewed ones in
+    one line, and what was renewed since the last notice."""
+    def item(n: int, renewed: bool) -> DigestItem:
+        return DigestItem(f"c-{n}", f"Client {n} Société Générale d'Électricité", "onboarded",
+                          f"s-{n}", "CoreView License Optimizer", 1200 + n,
+                          TODAY + dt.timedelta(days=n), n, 30, renewed,
+                          f"Partner <{n % 3}> Fabrikam IT")
+    weeks = tuple((TODAY + dt.timedelta(days=7 * w), w + 1) for w in range(5))
+    return Digest("Alpha Distribution", TODAY,
+                  tuple(item(n, False) for n in range(1, 6)) if at_risk else (), weeks, 30,
+                  renewed=tuple(item(n, True) for n in range(6, 18)),
+                  renewed_since=(item(20, True), item(21, True)), show_parent=True)
 
 
 def _at_risk_list() -> ListView:
@@ -174,6 +191,11 @@ def built_cards(language: str) -> dict[str, dict[str, Any]]:
         "operator_change": change_confirm_card(tr, email="chloe.leroy@contoso.example",
                                                role="admin"),
         "digest": digest_card(_digest(), tr),
+        "digest_renewals": digest_card(_renewal_digest(), tr),
+        "digest_all_renewed": digest_card(_renewal_digest(at_risk=False), tr),
+        "notify_snoozes": snoozes_card([SnoozeView("c-1", "Café Lumière", TODAY),
+                                        SnoozeView("c-2", "Hôtel <b>", TODAY)], tr),
+        "notify_snoozes_none": snoozes_card([], tr),
         "list_at_risk": org_list_card(_at_risk_list(), tr),
         "ranking": ranking_card(_ranking("customer", "licenses", 5, Filters(
             sku="CS-ENT", country="FR")), tr),
