@@ -84,3 +84,10 @@ def clicked_language(data: dict[str, Any]) -> str | None:
     """The language a clicked card was in, if its data names one we speak."""
     lang = data.get("lang")
     return lang if isinstance(lang, str) and lang in LANGUAGES else None
+
+
+def with_footnote(value: dict[str, Any], text: str) -> dict[str, Any]:
+    """A copy of a card with a small, subtle line of TEXT at the end of its body."""
+    note = TextBlock(text=text, size="Small", is_subtle=True, wrap=True, spacing="Medium")
+    body = [*value.get("body", []), note.model_dump(by_alias=True, exclude_none=True)]
+    return {**value, "body": body}

@@ -5,6 +5,8 @@ team and tenant of the conversation."""
 from __future__ import annotations
 
 import logging
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
@@ -51,6 +53,19 @@ def team_id_of(context: TurnContext) -> str | None:
     data = context.activity.channel_data
     team = data.get("team") if isinstance(data, dict) else None
     return str(team["id"]) if isinstance(team, dict) and team.get("id") else None
+
+
+def client_timezone(activity: Any) -> str | None:
+    """The Teams client's time zone (activity.localTimezone), when it is a real IANA
+    name; anything else is ignored (it only chooses how a time is shown)."""
+    name = getattr(activity, "local_timezone", None)
+    if not isinstance(name, str) or not 0 < len(name) <= 64:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
 
 
 def tenant_of(context: TurnContext) -> str | None:

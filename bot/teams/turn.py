@@ -12,7 +12,7 @@ from botbuilder.schema import ActivityTypes
 
 from bot.services import BotServices
 from bot.teams.dialogs import DialogHost
-from bot.teams.edge import caller_of, roster_member, team_id_of
+from bot.teams.edge import caller_of, client_timezone, roster_member, team_id_of
 from bot.teams.keys import FULL_ANSWER, IN_PROCESS, INTENT, OPERATOR, REPLY
 from bot.turn.context import Reply
 from bot.turn.trust import Admission
@@ -104,7 +104,8 @@ class TeamsTurn:
         """This turn's conversation for the handlers (none for `partnerbot ask`)."""
         if self.in_process:
             return {}
-        return {"conversation": reference_of(self.context), "team_id": team_id_of(self.context)}
+        return {"conversation": reference_of(self.context), "team_id": team_id_of(self.context),
+                "timezone": client_timezone(self.context.activity)}
 
     def dialog_card_owner(self) -> str | None:
         return dialog_card_owner(self.context.activity.value)

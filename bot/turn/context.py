@@ -56,3 +56,4 @@ class Request:
     # set up per conversation (notifications); None from `partnerbot ask`.
     conversation: dict[str, Any] | None = None
     team_id: str | None = None
+    timezone: str | None = None  # the Teams client's IANA time zone, when it says

@@ -11,7 +11,7 @@ from bot.handlers import activation, directory, help, notifications, operators, 
 from bot.handlers.common import not_found, refusal
 from bot.turn.context import BadCardData, Reply, Request
 from cards import verbs
-from cards.common import with_language
+from cards.common import with_footnote, with_language
 from cards.notices import notice_card
 from services.directory import NotFound
 from services.scope import Forbidden
@@ -82,7 +82,20 @@ async def run(handler: Handler, req: Request) -> Reply:
     """The handler's reply, its buttons carrying the reply's language (so page 2 of a
     French answer stays French for a client set to English)."""
     reply = await _run(handler, req)
-    return replace(reply, card=with_language(reply.card, req.tr.language))
+    card = with_language(reply.card, req.tr.language)
+    if reply.intent in AS_OF_INTENTS and "error" not in reply.answer:
+        changed = await req.services.directory.data_as_of()
+        if changed is not None:
+            zone = req.timezone or req.services.settings.notify_tz
+            card = with_footnote(card, req.tr("data.as_of", when=req.tr.moment(changed, zone)))
+    return replace(reply, card=card)
+
+
+# Answers read from the partner network: their cards say when it last changed.
+AS_OF_INTENTS = frozenset({
+    Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL, Intent.RANKING, Intent.BREAKDOWN,
+    Intent.ORG_LICENSES, Intent.ORG_EXPIRY, Intent.ORG_SKUS, Intent.ORG_DETAILS,
+    Intent.ORG_ONBOARDING})
 
 
 async def _run(handler: Handler, req: Request) -> Reply:

@@ -11,6 +11,7 @@ from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from services.db.meta import data_changed_at
 from services.db.models import Organization, Sku, Subscription
 from services.directory import filters as F
 from services.directory import renewals
@@ -236,6 +237,11 @@ class Directory:
     async def org_name(self, scope: Scope, org_id: str) -> str:
         async with self._sessions() as session:
             return (await self._visible(session, scope, org_id)).name
+
+    async def data_as_of(self) -> dt.datetime | None:
+        """When the partner network (or anything an answer shows) last changed."""
+        async with self._sessions() as session:
+            return await data_changed_at(session)
 
     async def sku_names(self) -> dict[str, str]:
         async with self._sessions() as session:

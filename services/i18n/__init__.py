@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -51,6 +52,12 @@ class Messages:
 
     def month(self, value: dt.date) -> str:
         return format_date(value, format="MMM yyyy", locale=self.language)
+
+    def moment(self, value: dt.datetime, timezone: str) -> str:
+        """A point in time in TIMEZONE (an IANA name): "Nov 23, 2026, 10:02 (Europe/Paris)"."""
+        local = value.astimezone(ZoneInfo(timezone))
+        return (f"{format_date(local, format='medium', locale=self.language)}, "
+                f"{format_time(local, format='HH:mm', locale=self.language)} ({timezone})")
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.language)
