@@ -95,7 +95,7 @@ def digest_card(digest: Digest, tr: Messages) -> dict[str, Any]:
                  color="Attention" if i.days_left <= 7 else None),
             _snooze_cell(i, tr),
         ]) for i in items[:ROWS]]
-        body.append(Table(columns=[ColumnDefinition(width=w) for w in (3, 2, 1, 1, 2)],
+        body.append(Table(columns=[ColumnDefinition(width=w) for w in (3, 2, 2, 1, 2)],
                           rows=[header, *rows], first_row_as_headers=True,
                           show_grid_lines=False))
         if len(items) > ROWS:
