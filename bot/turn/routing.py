@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from bot.handlers import activation, directory, help, notifications, operators, rankings
+from bot.handlers import activation, directory, help, notifications, operators, rankings, reports
 from bot.handlers.common import not_found, refusal
 from bot.turn.context import BadCardData, Reply, Request
 from cards import verbs
@@ -38,6 +38,7 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.ORG_DETAILS: directory.handle_org,
     Intent.ORG_ONBOARDING: directory.handle_org,
     Intent.OPERATOR_COUNT: directory.handle_operator_count,
+    Intent.LICENCE_REPORT: reports.handle_licence_report,
     Intent.OPERATORS: directory.handle_operators,
     Intent.AUDIT: directory.handle_audit,
     Intent.ADD_OPERATOR: operators.handle_add_operator,

@@ -79,6 +79,9 @@ RULES: tuple[Rule, ...] = (
     Rule(Intent.FAQ, lambda s: _faq_context(s) and "can_i_see" in s.concepts
          and not s.has_filter, faq="what_can_i_see"),
     Rule(Intent.AUDIT, lambda s: "audit_log" in s.concepts and not s.has_subject),
+    Rule(Intent.LICENCE_REPORT, lambda s: (
+        "licence_report" in s.concepts or _has("report_word", "license")(s))
+        and not _any("send", "notify", "how")(s) and not s.has_subject),
     Rule(Intent.OPERATOR_COUNT, lambda s: _has("operator", "count")(s) and not s.has_subject
          and s.kind is None),
     Rule(Intent.OPERATORS, lambda s: "operator" in s.concepts and not s.has_subject

@@ -186,6 +186,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "rappels", "alertes", "alerte moi",
     ),
     # leave one organization out of this conversation's notifications for a while
+    # the monthly licence report (figures per SKU and partner, and what changed)
+    "licence_report": (
+        "licence report", "license report", "licences report", "licenses report",
+        "monthly report", "monthly licence report", "monthly license report",
+        "rapport mensuel", "rapport des licences", "rapport de licences", "bilan mensuel",
+        "bilan des licences", "rapport licences",
+    ),
+    "report_word": ("report", "reports", "rapport", "rapports", "bilan"),
     "snooze": (
         "snooze", "snoozed", "snoozes", "snoozer", "snoozes", "pause", "en pause",
         "mettre en pause", "mets en pause", "met en pause", "mettez en pause",
