@@ -13,17 +13,13 @@ from typing import Any
 import pytest
 
 import bot.turn.questions as questions
-from bot.app import create_app
 from bot.cli.ask import Asker
-from bot.services import BotServices
-from bot.settings import load_settings
 from services.db.engine import Database
 from services.understanding.model import Filters, Intent, Query
 from tests.conftest import demo_document
-from tests.support import activities as A
+from tests.support.demo_turns import card_of, demo_asker, demo_client
 
 TODAY = dt.date(2026, 11, 23)
-OPS = {o["email"]: o for o in demo_document()["operators"]}
 SOFIA, CLAIRE, ALICE, NINA = ("sofia.marino@coreview.example",
                               "claire.martin@alphadist.example",
                               "alice.durand@contoso.example", "nina.keller@litware.example")
@@ -73,23 +69,12 @@ def contract_parser(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def client(aiohttp_client: Any, demo_db: Database) -> Any:
-    settings = load_settings(DATABASE_URL=demo_db.url, BOT_ID="")
-    return await aiohttp_client(create_app(settings, database=demo_db))
+    return await demo_client(aiohttp_client, demo_db)
 
 
 @pytest.fixture
 def asker(demo_db: Database) -> Asker:
-    return Asker(BotServices.create(load_settings(DATABASE_URL=demo_db.url), demo_db))
-
-
-async def card_of(client: Any, email: str, text: str, locale: str = "en-US") -> dict[str, Any]:
-    op = OPS[email]
-    activity = A.message(text, aad=op["aad_object_id"], tenant=op["tenant_id"], locale=locale)
-    activity["localTimestamp"] = "2026-11-23T10:00:00+01:00"
-    resp = await client.post("/api/messages", json=activity)
-    assert resp.status == 200
-    (card,) = A.cards_of(await resp.json())
-    return card
+    return demo_asker(demo_db)
 
 
 def table(card: dict[str, Any]) -> list[list[str]]:
