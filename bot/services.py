@@ -122,7 +122,9 @@ class BotServices:
         accounts = AccountVerifier(settings.login_base_url, timeout_s=settings.outbound_timeout,
                                    local=settings.local_mode)
         mailer = create_mailer(mail_config(settings))
-        notifications = NotificationService(s, render_reowned=reowned_activity)
+        notifications = NotificationService(s, render_reowned=reowned_activity,
+                                            default_time=settings.notify_at,
+                                            default_tz=settings.notify_tz)
         identity = _identity(settings, s)
         limiter = RateLimiter(settings.question_rate, settings.question_burst)
         scopes = ScopeService(s)

@@ -137,6 +137,9 @@ class Settings(BaseSettings):
     notify_scheduler: bool = Field(default=True, alias="NOTIFY_SCHEDULER")
     notify_at: str = Field(default="08:00", alias="NOTIFY_AT", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     notify_tz: str = Field(default="UTC", alias="NOTIFY_TZ")
+    # the pass runs this often; each subscription is sent at its own time (NOTIFY_AT and
+    # NOTIFY_TZ unless it set its own), once per local day
+    notify_every: int = Field(default=5, alias="NOTIFY_EVERY", ge=1, le=60)
     notify_max_rps: float = Field(default=50, alias="NOTIFY_MAX_RPS", gt=0, le=1000)
 
     @field_validator("notify_scheduler", mode="before")

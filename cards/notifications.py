@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel.dates import get_day_names
 from microsoft_teams.cards import (
     ActionSet,
     Column,
@@ -156,7 +157,22 @@ def subscribed_card(view: SubscriptionView, tr: Messages) -> dict[str, Any]:
                                     leads=_leads(view.lead_days, tr)))]
     if view.at_risk_only:
         body.append(paragraph(tr("notify.subscribed.at_risk_only"), is_subtle=True))
+    body.append(paragraph(tr("notify.subscribed.schedule", when=schedule_text(view, tr),
+                             quiet=quiet_text(view.quiet_days, tr)), is_subtle=True))
     return card(body)
+
+
+def schedule_text(view: SubscriptionView, tr: Messages) -> str:
+    """'09:00 (Europe/Paris)'."""
+    return tr("notify.settings.at", time=view.notify_time or "?", zone=view.notify_tz or "?")
+
+
+def quiet_text(quiet_days: tuple[int, ...], tr: Messages) -> str:
+    """'Saturday, Sunday' (ISO weekdays, in the reader's language) or 'none'."""
+    if not quiet_days:
+        return tr("notify.settings.no_quiet_days")
+    names = get_day_names("wide", locale=tr.language)
+    return ", ".join(str(names[d - 1]) for d in sorted(quiet_days))
 
 
 def settings_card(views: list[SubscriptionView], tr: Messages) -> dict[str, Any]:
@@ -172,6 +188,8 @@ def settings_card(views: list[SubscriptionView], tr: Messages) -> dict[str, Any]
             Fact(title=tr("notify.settings.shows"), value=tr(
                 "notify.settings.at_risk_only" if view.at_risk_only
                 else "notify.settings.all_expiries")),
+            Fact(title=tr("notify.settings.when"), value=schedule_text(view, tr)),
+            Fact(title=tr("notify.settings.quiet"), value=quiet_text(view.quiet_days, tr)),
             Fact(title=tr("notify.settings.language"), value=view.language),
             # No creator: re-owned by the organization when its creator left.
             Fact(title=tr("notify.settings.by"),

@@ -24,7 +24,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         await ensure_schema(db, settings)
         runner = NotificationRunner(BotServices.create(settings, db))
-        today = args.now or dt.datetime.now(dt.UTC).date()
+        today = args.now or dt.datetime.now(dt.UTC)
         result, drained = await runner.run_once(today, wait_s=args.wait)
         pruned = runner.pruned
     finally:
@@ -63,6 +63,13 @@ async def _status(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _when(value: str) -> dt.date | dt.datetime:
+    if len(value) == 10:
+        return dt.date.fromisoformat(value)
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def cmd_notify(settings: Settings, args: argparse.Namespace) -> int:
     work: Any = _run if args.notify_command == "run" else _status
     try:
@@ -82,8 +89,9 @@ def register(sub: Any) -> None:
         "it), remove what RETENTION_DAYS no longer keeps (finished outbox messages, "
         "refused-action audit rows, day-old sign-in exchanges and processed activities) "
         "and send the outbox at Teams' pace. For cron; see NOTIFY_SCHEDULER.")
-    run.add_argument("--now", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
-                     help="the pass's date (default: today, UTC)")
+    run.add_argument("--now", type=_when, metavar="YYYY-MM-DD[THH:MM±HH:MM]",
+                     help="the pass's time (default: now): subscriptions whose local time "
+                     "has come then; a bare date is that whole day")
     run.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
                      help="keep sending while retries fall due within this time (default 60)")
     run.set_defaults(func=cmd_notify)

@@ -14,7 +14,9 @@ from cards.common import inert
 from cards.notices import notice_card
 from cards.notifications import settings_card, snoozes_card, subscribed_card
 from services.notifications import NotificationError
+from services.notifications.schedule import Schedule, schedule_in, without_times
 from services.notifications.snoozes import MAX_SNOOZE_DAYS
+from services.notifications.views import SubscriptionView
 from services.scope import Right
 from services.understanding import Intent
 from services.understanding.text import fold
@@ -25,7 +27,7 @@ DAY_WORDS = re.compile(r"\b(days?|jours?|j)\b")
 
 def lead_days_in(text: str) -> list[int] | None:
     """'30 days', '30, 7 and 1 days', '15 jours': the numbers when days are named."""
-    folded = fold(text)
+    folded = fold(without_times(text))  # '9:00' / '9h' is a time, not 9 days
     if not DAY_WORDS.search(folded):
         return None
     days = [int(n) for n in DAYS_RE.findall(folded) if 0 < int(n) <= 365]
@@ -67,29 +69,39 @@ async def _refused(req: Request, intent: str) -> Reply | None:
 
 
 async def _subscribe(req: Request, leads: list[int] | None,
-                     at_risk_only: bool = False) -> Reply:
+                     at_risk_only: bool = False, schedule: Schedule | None = None) -> Reply:
     intent = Intent.NOTIFY_SUBSCRIBE
     refused = await _refused(req, intent)
     if refused is not None:
         return refused
     assert req.conversation is not None
     kind = _kind(req)
+    schedule = schedule or Schedule()
     try:
         view = await req.services.notifications.subscribe(
             req.scope, req.conversation, kind=kind, lead_days=leads,
             language=req.tr.language, team_id=req.team_id, at_risk_only=at_risk_only,
-            cid=req.cid)
+            notify_time=schedule.time, notify_tz=schedule.zone,
+            quiet_days=schedule.quiet_days, cid=req.cid)
     except NotificationError as exc:
         return _message(req, intent, f"notify.error.{exc.code}", exc.code)
     return Reply(intent, subscribed_card(view, req.tr),
                  {"intent": intent, "value": list(view.lead_days), "kind": kind,
-                  "at_risk_only": view.at_risk_only})
+                  "at_risk_only": view.at_risk_only, **_schedule_answer(req, view)})
+
+
+def _schedule_answer(_req: Request, view: SubscriptionView) -> dict[str, object]:
+    return {"time": view.notify_time, "zone": view.notify_tz,
+            "quiet_days": list(view.quiet_days)}
 
 
 async def handle_subscribe(req: Request) -> Reply:
-    """'… at risk only' / '… seulement les non renouvelés': the parser's at-risk filter."""
-    return await _subscribe(req, lead_days_in(req.query.text or ""),
-                            at_risk_only=req.query.filters.renewal == "at_risk")
+    """'… at risk only' / '… seulement les non renouvelés': the parser's at-risk filter;
+    'at 9:00 Paris time', 'à 9h', 'no notifications on weekends': its schedule."""
+    text = req.query.text or ""
+    return await _subscribe(req, lead_days_in(text),
+                            at_risk_only=req.query.filters.renewal == "at_risk",
+                            schedule=schedule_in(text))
 
 
 async def handle_subscribe_button(req: Request) -> Reply:
@@ -119,7 +131,8 @@ async def handle_settings(req: Request) -> Reply:
     views = await req.services.notifications.settings(req.scope, _conversation_id(req))
     return Reply(intent, settings_card(views, req.tr),
                  {"intent": intent, "items": [{"id": v.id, "lead_days": list(v.lead_days),
-                                               "active": v.active} for v in views]})
+                                               "active": v.active, **_schedule_answer(req, v)}
+                                              for v in views]})
 
 
 # -- snoozes ------------------------------------------------------------------------------

@@ -1,15 +1,17 @@
-"""Running notifications in the bot's process: the daily pass at NOTIFY_AT in NOTIFY_TZ
-(on one instance at a time, by a database lease) and the outbox sender, which also
-retries what failed. `partnerbot notify run` does one pass for an external scheduler.
+"""Running notifications in the bot's process: a pass every NOTIFY_EVERY minutes (on one
+instance at a time, by a database lease) that queues the digest of each subscription whose
+own time of day (NOTIFY_AT in NOTIFY_TZ unless it set its own) has come in its zone, once
+per local day and not on its quiet days; and the outbox sender, which also retries what
+failed. `partnerbot notify run` does one pass for an external scheduler.
 
 One drain at a time per process (the pass's and the sender loop's take turns on a lock):
 claims are atomic across processes anyway (services/notifications/outbox.py), but two
 drains in one process would only compete for the same rate limits and connections.
 
-Retention runs with the daily pass, on the instance whose pass ran, under a lease of its
-own (a cron `notify run` beside the scheduler): finished outbox messages and refused-
-action audit rows older than RETENTION_DAYS, SSO token-exchange state older than a day,
-and the processed-activity ledger past its day."""
+Retention runs with a process's first pass of each day, on the instance whose pass ran,
+under a lease of its own (a cron `notify run` beside the scheduler): finished outbox
+messages and refused-action audit rows older than RETENTION_DAYS, SSO token-exchange
+state older than a day, and the processed-activity ledger past its day."""
 
 from __future__ import annotations
 
@@ -72,13 +74,18 @@ class NotificationRunner:
                                    on_gone=self._tell_admins, holder=self.holder)
         self._draining = asyncio.Lock()
         self.pruned: Pruned | None = None  # what the last pass's retention removed
+        self._pruned_on: dt.date | None = None
 
-    async def run_once(self, today: dt.date, wait_s: float = 0.0) -> tuple[PassResult,
-                                                                           DrainResult]:
-        result = await self._services.notifications.run_pass(today, digest_activity,
+    async def run_once(self, when: dt.date | dt.datetime,
+                       wait_s: float = 0.0) -> tuple[PassResult, DrainResult]:
+        """One pass at WHEN (an aware datetime: the subscriptions whose local time has
+        come; a date: that whole day) and the outbox sent."""
+        result = await self._services.notifications.run_pass(when, digest_activity,
                                                              self.holder)
         self.pruned = None
-        if result.ran:
+        day = when.date() if isinstance(when, dt.datetime) else when
+        if result.ran and self._pruned_on != day:
+            self._pruned_on = day
             try:
                 self.pruned = await self.prune()
             except Exception:  # noqa: BLE001 - the outbox is still sent; tomorrow retries
@@ -142,13 +149,14 @@ class NotificationRunner:
                                                                   card_message(card))
 
     async def scheduler(self) -> None:
-        """Each day at NOTIFY_AT: one pass (whichever instance gets the lease)."""
-        settings = self._services.settings
+        """Every NOTIFY_EVERY minutes: one pass (whichever instance gets the lease); each
+        subscription is sent at its own time, once per local day."""
+        every = 60.0 * self._services.settings.notify_every
         while True:
-            at = next_run(dt.datetime.now(dt.UTC), settings.notify_at, settings.notify_tz)
-            await asyncio.sleep(max(1.0, (at - dt.datetime.now(dt.UTC)).total_seconds()))
+            now = dt.datetime.now(dt.UTC)
+            await asyncio.sleep(every - now.timestamp() % every)  # on the clock's minutes
             try:
-                await self.run_once(at.date())
+                await self.run_once(dt.datetime.now(dt.UTC))
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - the next day runs anyway; the log has it

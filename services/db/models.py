@@ -277,6 +277,12 @@ class ChannelSubscription(Base):
     deactivated_reason: Mapped[str | None] = mapped_column(String(64))
     # "at risk only": renewed expiries are left out of this subscription's digests
     at_risk_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # notify_time (HH:MM, else NOTIFY_AT) is read in this IANA zone (else NOTIFY_TZ)
+    notify_tz: Mapped[str | None] = mapped_column(String(64))
+    # ISO weekdays without digests, comma-separated ("6,7": weekends; "": none)
+    quiet_days: Mapped[str] = mapped_column(String(16), default="6,7", server_default="6,7")
+    # the subscription's local day of its last pass: one digest per local day
+    last_digest_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class NotificationSent(Base):

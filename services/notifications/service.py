@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -41,6 +41,7 @@ from services.db.models import (
 from services.directory.renewals import renewed
 from services.notifications.leases import Leases
 from services.notifications.owners import RenderReowned, SubscriptionOwners, notice_message
+from services.notifications.schedule import DEFAULT_QUIET, due_day, quiet_set, real_zone
 from services.notifications.snoozes import Snoozes, snoozed_in
 from services.notifications.views import (
     DEFAULT_LEAD_DAYS,
@@ -71,6 +72,12 @@ def clean_leads(leads: Iterable[int] | None) -> tuple[int, ...]:
     return tuple(values)
 
 
+def _valid_time(value: str) -> bool:
+    hour, _, minute = value.partition(":")
+    return (len(value) == 5 and hour.isdigit() and minute.isdigit() and int(hour) < 24
+            and int(minute) < 60)
+
+
 def due_lead(days_left: int, leads: tuple[int, ...]) -> int | None:
     """The lead time an item is announced at: the smallest one not below DAYS_LEFT."""
     fitting = [lead for lead in leads if days_left <= lead]
@@ -87,8 +94,11 @@ def subscription_scope(sub: ChannelSubscription, org: Organization) -> Scope:
 class NotificationService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
                  clock: Callable[[], dt.datetime] = utc_now,
-                 render_reowned: RenderReowned | None = None) -> None:
+                 render_reowned: RenderReowned | None = None, *,
+                 default_time: str = "08:00", default_tz: str = "UTC") -> None:
         self._sessions = sessions
+        # a subscription without its own time / zone: NOTIFY_AT in NOTIFY_TZ
+        self.default_time, self.default_tz = default_time, default_tz
         self._leases = Leases(sessions)
         self._clock = clock
         # Also given to the operator service, which settles in its own transactions.
@@ -100,15 +110,24 @@ class NotificationService:
     async def subscribe(self, scope: Scope, reference: dict[str, Any], *, kind: str,
                         lead_days: Iterable[int] | None, language: str,
                         notify_time: str | None = None, team_id: str | None = None,
-                        at_risk_only: bool = False,
+                        at_risk_only: bool = False, notify_tz: str | None = None,
+                        quiet_days: str | None = None,
                         cid: str | None = None) -> SubscriptionView:
         """Subscribe the conversation of REFERENCE (again: new settings, reactivated).
-        Channels are an admin's right; anyone may subscribe their own personal chat."""
+        Channels are an admin's right; anyone may subscribe their own personal chat.
+        What is not said (None: lead days, time, zone, quiet days) stays as it was on a
+        subscription again; a new one gets the defaults."""
         if kind == "channel":
             scope.require(Right.MANAGE_NOTIFICATIONS)
         elif kind != "personal":
             raise NotificationError("bad_kind")
-        leads = clean_leads(lead_days)
+        leads = clean_leads(lead_days) if lead_days is not None else None
+        if notify_time is not None and not _valid_time(notify_time):
+            raise NotificationError("bad_time")
+        if notify_tz is not None and real_zone(notify_tz) is None:
+            raise NotificationError("bad_zone")
+        if quiet_days is not None and len(quiet_set(quiet_days)) > 6:
+            raise NotificationError("bad_quiet_days")
         conversation = dict(reference.get("conversation") or {})
         # A channel message's conversation is its thread; digests start new posts.
         conversation_id = str(conversation.get("id") or "").split(";messageid=")[0]
@@ -131,10 +150,19 @@ class NotificationService:
                 session.add(sub)
             else:
                 before = {"active": sub.active, "lead_days": sub.lead_days,
-                          "at_risk_only": sub.at_risk_only}
+                          "at_risk_only": sub.at_risk_only, "notify_time": sub.notify_time,
+                          "notify_tz": sub.notify_tz, "quiet_days": sub.quiet_days}
+            if leads is None:
+                leads = clean_leads(sub.lead_days if before else None)
             sub.conversation_reference, sub.service_url = reference, service_url
             sub.tenant_id, sub.team_id = tenant, team_id or sub.team_id
-            sub.lead_days, sub.language, sub.notify_time = list(leads), language, notify_time
+            sub.lead_days, sub.language = list(leads), language
+            if notify_time is not None:
+                sub.notify_time = notify_time
+            if notify_tz is not None:
+                sub.notify_tz = notify_tz
+            if quiet_days is not None or before is None:
+                sub.quiet_days = DEFAULT_QUIET if quiet_days is None else quiet_days
             sub.created_by_id, sub.active = scope.operator_id, True
             sub.at_risk_only = at_risk_only
             sub.deactivated_at = sub.deactivated_reason = None
@@ -143,7 +171,10 @@ class NotificationService:
                                    action="notifications.subscribed", target=conversation_id,
                                    before=before, after={"lead_days": list(leads),
                                                          "kind": kind, "language": language,
-                                                         "at_risk_only": at_risk_only},
+                                                         "at_risk_only": at_risk_only,
+                                                         "notify_time": sub.notify_time,
+                                                         "notify_tz": sub.notify_tz,
+                                                         "quiet_days": sub.quiet_days},
                                    correlation_id=cid))
             sub_id = sub.id
         views = await self._views(ChannelSubscription.id == sub_id)
@@ -246,32 +277,56 @@ class NotificationService:
         async with self._sessions() as session:
             rows = (await session.execute(stmt)).all()
         return [SubscriptionView(s.id, s.kind, s.conversation_id, s.organization_id, name,
-                                 tuple(s.lead_days or ()), s.language, s.notify_time, s.active,
+                                 tuple(s.lead_days or ()), s.language,
+                                 s.notify_time or self.default_time, s.active,
                                  email, s.deactivated_reason, s.created_by_id,
-                                 bool(s.at_risk_only))
+                                 bool(s.at_risk_only), s.notify_tz or self.default_tz,
+                                 tuple(sorted(quiet_set(s.quiet_days))), s.last_digest_on)
                 for s, name, email in rows]
 
     # -- the pass ----------------------------------------------------------------------
 
-    async def run_pass(self, today: dt.date, render: Render, holder: str,
+    async def run_pass(self, when: dt.date | dt.datetime, render: Render, holder: str,
                        lease_s: float = 600) -> PassResult:
-        """Queue every subscription's due digest, once, on one instance at a time."""
+        """Queue the due digest of every subscription whose local time has come at WHEN
+        (an aware datetime; a bare date: that whole day) and that has not had that local
+        day's pass, on one instance at a time; quiet days are skipped."""
         if not await self._leases.acquire(PASS_LEASE, holder, lease_s):
             logger.info("notification pass skipped: another instance runs it")
             return PassResult(ran=False)
         try:
-            return await self._run_pass(today, render)
+            return await self._run_pass(when, render)
         finally:
             await self._leases.release(PASS_LEASE, holder)
 
-    async def _run_pass(self, today: dt.date, render: Render) -> PassResult:
+    async def _run_pass(self, when: dt.date | dt.datetime, render: Render) -> PassResult:
         async with self._sessions() as session, session.begin():
             await self.owners.settle(session)
         async with self._sessions() as session:
-            subs = (await session.execute(select(ChannelSubscription, Organization).join(
+            active = (await session.execute(select(ChannelSubscription, Organization).join(
                 Organization, Organization.id == ChannelSubscription.organization_id).where(
                 ChannelSubscription.active.is_(True)).order_by(ChannelSubscription.id)
             )).all()
+        by_day: dict[dt.date, list[Any]] = defaultdict(list)
+        for row in active:
+            sub = row[0]
+            day = due_day(when, notify_time=sub.notify_time, notify_tz=sub.notify_tz,
+                          quiet_days=sub.quiet_days, last_digest_on=sub.last_digest_on,
+                          default_time=self.default_time, default_tz=self.default_tz)
+            if day is not None:
+                by_day[day].append(row)
+        digests = items = 0
+        for today, subs in sorted(by_day.items()):
+            made, told = await self._pass_day(today, subs, render)
+            digests, items = digests + made, items + told
+        logger.info("notification pass %s: %d subscriptions, %d due, %d digests, %d items",
+                    when, len(active), sum(len(v) for v in by_day.values()), digests, items)
+        return PassResult(True, len(active), digests, items)
+
+    async def _pass_day(self, today: dt.date, subs: list[Any],
+                        render: Render) -> tuple[int, int]:
+        """The digests of SUBS for their local day TODAY; each subscription's day is
+        claimed (last_digest_on) in the transaction that queues its digest."""
         digests = items = 0
         candidates: dict[tuple[str, int], list[DigestItem]] = {}
         rendered: dict[tuple[Any, ...], dict[str, Any]] = {}  # same digest, same card
@@ -284,6 +339,14 @@ class NotificationService:
                                            today)
                 told = await self._renewed_since(session, [s.id for s, _ in chunk], today)
                 for sub, org in chunk:
+                    claimed = await session.execute(update(ChannelSubscription).where(
+                        ChannelSubscription.id == sub.id,
+                        ChannelSubscription.active.is_(True),
+                        or_(ChannelSubscription.last_digest_on.is_(None),
+                            ChannelSubscription.last_digest_on < today)).values(
+                        last_digest_on=today))
+                    if not claimed.rowcount:  # type: ignore[attr-defined]
+                        continue  # that day's pass was made (elsewhere)
                     leads = clean_leads(sub.lead_days)
                     key = (org.id, max(leads))
                     if key not in candidates:
@@ -328,9 +391,7 @@ class NotificationService:
                                 [i.subscription_id for i in since])).values(renewed_told=True))
                     digests += 1
                     items += len(at_risk) + len(renewed_due) + len(since)
-        logger.info("notification pass %s: %d subscriptions, %d digests, %d items", today,
-                    len(subs), digests, items)
-        return PassResult(True, len(subs), digests, items)
+        return digests, items
 
     # -- changes pushed by the system of record ------------------------------------------
 

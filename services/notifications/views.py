@@ -23,12 +23,15 @@ class SubscriptionView:
     organization_name: str
     lead_days: tuple[int, ...]
     language: str
-    notify_time: str | None
+    notify_time: str | None  # HH:MM (NOTIFY_AT unless its own)
     active: bool
     created_by: str | None
     deactivated_reason: str | None
     created_by_id: int | None = None
     at_risk_only: bool = False
+    notify_tz: str | None = None  # the zone of notify_time (NOTIFY_TZ unless its own)
+    quiet_days: tuple[int, ...] = (6, 7)  # ISO weekdays without digests
+    last_digest_on: dt.date | None = None  # the local day of its last pass
 
 
 @dataclass(frozen=True)
