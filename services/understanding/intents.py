@@ -55,6 +55,8 @@ RULES: tuple[Rule, ...] = (
          and (s.has_subject or s.has_duration)),
     Rule(Intent.NOTIFY_SNOOZED, lambda s: "snooze" in s.concepts and "how" not in s.concepts),
     Rule(Intent.NOTIFY_STOP, lambda s: _has("notify", "stop")(s) and "how" not in s.concepts),
+    Rule(Intent.NOTIFY_STATUS, lambda s: "notify_status" in s.concepts
+         and "how" not in s.concepts and not s.has_subject),
     Rule(Intent.NOTIFY_SETTINGS, lambda s: _has("notify", "settings")(s)
          and "how" not in s.concepts),
     Rule(Intent.NOTIFY_SUBSCRIBE, lambda s: "notify" in s.concepts and "how" not in s.concepts

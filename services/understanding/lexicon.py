@@ -209,6 +209,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "arrete", "arreter", "arretez", "desabonne", "desabonner", "desactive", "desactiver",
         "plus de", "coupe", "couper",
     ),
+    # what was delivered to this conversation, and what failed
+    "notify_status": (
+        "notification status", "notifications status", "status of notifications",
+        "status of the notifications", "delivery status", "notify status",
+        "etat des notifications", "statut des notifications", "etat des envois",
+        "etat de livraison", "etat des notifs",
+    ),
     "settings": (
         "settings", "setting", "configuration", "config", "parametres", "parametrage",
         "reglages", "which notifications", "quelles notifications", "status of notifications",

@@ -22,6 +22,7 @@ class Intent:
     NOTIFY_SUBSCRIBE = "notify_subscribe"
     NOTIFY_STOP = "notify_stop"
     NOTIFY_SETTINGS = "notify_settings"
+    NOTIFY_STATUS = "notify_status"  # this conversation's deliveries: last digest, failures
     LICENCE_REPORT = "licence_report"  # the monthly licence report of a month, on demand
     NOTIFY_SNOOZE = "notify_snooze"  # leave an organization out of this conversation's alerts
     NOTIFY_UNSNOOZE = "notify_unsnooze"
