@@ -40,7 +40,7 @@ from services.notifications.views import (
 ROWS = 20  # digest rows shown; the rest through "Show details"
 
 
-def _leads(leads: tuple[int, ...], tr: Messages) -> str:
+def leads_text(leads: tuple[int, ...], tr: Messages) -> str:
     return ", ".join(tr("notify.days", n=d) for d in sorted(leads, reverse=True))
 
 
@@ -154,7 +154,7 @@ def subscribed_card(view: SubscriptionView, tr: Messages) -> dict[str, Any]:
     key = "notify.subscribed.personal" if view.kind == "personal" else "notify.subscribed"
     body: list[Any] = [title(tr("notify.subscribed.title")),
                        paragraph(tr(key, organization=inert(view.organization_name),
-                                    leads=_leads(view.lead_days, tr)))]
+                                    leads=leads_text(view.lead_days, tr)))]
     if view.at_risk_only:
         body.append(paragraph(tr("notify.subscribed.at_risk_only"), is_subtle=True))
     body.append(paragraph(tr("notify.subscribed.schedule", when=schedule_text(view, tr),
@@ -184,7 +184,7 @@ def settings_card(views: list[SubscriptionView], tr: Messages) -> dict[str, Any]
     for view in active:
         body.append(FactSet(facts=[
             Fact(title=tr("notify.settings.scope"), value=inert(view.organization_name)),
-            Fact(title=tr("notify.settings.leads"), value=_leads(view.lead_days, tr)),
+            Fact(title=tr("notify.settings.leads"), value=leads_text(view.lead_days, tr)),
             Fact(title=tr("notify.settings.shows"), value=tr(
                 "notify.settings.at_risk_only" if view.at_risk_only
                 else "notify.settings.all_expiries")),

@@ -12,6 +12,7 @@ from bot.handlers.common import not_found
 from bot.turn.context import BadCardData, Reply, Request
 from cards.common import inert
 from cards.notices import notice_card
+from cards.notification_status import status_card
 from cards.notifications import settings_card, snoozes_card, subscribed_card
 from services.notifications import NotificationError
 from services.notifications.schedule import Schedule, schedule_in, without_times
@@ -133,6 +134,31 @@ async def handle_settings(req: Request) -> Reply:
                  {"intent": intent, "items": [{"id": v.id, "lead_days": list(v.lead_days),
                                                "active": v.active, **_schedule_answer(req, v)}
                                               for v in views]})
+
+
+async def handle_status(req: Request) -> Reply:
+    """'notification status' / 'état des notifications': what this conversation gets, what
+    it got last, and what could not be delivered here."""
+    intent = Intent.NOTIFY_STATUS
+    if req.conversation is None:
+        return _message(req, intent, "notify.teams_only", "unavailable")
+    status = await req.services.notifications.status(req.scope, _conversation_id(req),
+                                                     req.today)
+    zone = next((v.notify_tz for v in status.subscriptions if v.notify_tz),
+                req.services.notifications.default_tz)
+    last = status.last_digest
+    return Reply(intent, status_card(status, req.tr, zone or "UTC"), {
+        "intent": intent,
+        "items": [{"id": v.id, "active": v.active, "lead_days": list(v.lead_days),
+                   **_schedule_answer(req, v), "at_risk_only": v.at_risk_only}
+                  for v in status.subscriptions],
+        "last_digest": {"sent_at": last.sent_at.isoformat(), "items": last.items}
+        if last else None,
+        "snoozed": [{"id": s.organization_id, "until": s.until.isoformat()}
+                    for s in status.snoozes],
+        "problems": [{"id": p.message_id, "kind": p.kind, "state": p.state,
+                      "error": p.error, "attempts": p.attempts} for p in status.problems],
+        "pending": status.pending})
 
 
 # -- snoozes ------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.NOTIFY_SUBSCRIBE: notifications.handle_subscribe,
     Intent.NOTIFY_STOP: notifications.handle_stop,
     Intent.NOTIFY_SETTINGS: notifications.handle_settings,
+    Intent.NOTIFY_STATUS: notifications.handle_status,
     Intent.NOTIFY_SNOOZE: notifications.handle_snooze,
     Intent.NOTIFY_UNSNOOZE: notifications.handle_unsnooze,
     Intent.NOTIFY_SNOOZED: notifications.handle_snoozed,

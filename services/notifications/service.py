@@ -43,6 +43,7 @@ from services.notifications.leases import Leases
 from services.notifications.owners import RenderReowned, SubscriptionOwners, notice_message
 from services.notifications.schedule import DEFAULT_QUIET, due_day, quiet_set, real_zone
 from services.notifications.snoozes import Snoozes, snoozed_in
+from services.notifications.status import DeliveryStatus, deliveries
 from services.notifications.views import (
     DEFAULT_LEAD_DAYS,
     Digest,
@@ -205,6 +206,14 @@ class NotificationService:
         """This organization's subscriptions of the conversation."""
         return await self._views(ChannelSubscription.conversation_id == conversation_id,
                                  ChannelSubscription.organization_id == scope.organization_id)
+
+    async def status(self, scope: Scope, conversation_id: str,
+                     today: dt.date) -> DeliveryStatus:
+        """'notification status': this organization's subscriptions of the conversation,
+        its last digest, snoozes and undelivered messages (services/notifications/status)."""
+        views = await self.settings(scope, conversation_id)
+        snoozes = await self.snoozes.snoozed(scope, conversation_id, today)
+        return await deliveries(self._sessions, views, snoozes)
 
     async def deactivate(self, reason: str, *, conversation_id: str | None = None,
                          team_id: str | None = None,
