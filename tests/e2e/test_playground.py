@@ -102,16 +102,20 @@ async def test_the_offline_demo_adds_an_operator_and_sends_an_activation_link(
     """Local mode checks e-mail addresses offline (syntax and consumer domains) and mails
     to the log: both dialogs complete in the Playground without Microsoft 365."""
     chat = "personal-chat-alice"
+    turns = await stack.turns_done()
     await playground.say(chat, "add jane@contoso.example as reader")
     await playground.wait_for(_created_in(chat, "jane@contoso.example"))
+    await stack.settle(turns + 1)  # the dialog's state is saved when its turn ends
     await playground.say(chat, "apply")
     await playground.wait_for(_created_in(chat, "jane@contoso.example was added as"))
 
     await playground.say(chat, "send an activation link to Atelier Marchand")
     await playground.wait_for(lambda e: e.get("action") == "createMessage" and
                               "Atelier Marchand" in str((e.get("message") or {}).get("text")))
+    await stack.settle(turns + 3)
     await playground.say(chat, "it@ateliermarchand.example")
     await playground.wait_for(_created_in(chat, "it@ateliermarchand.example"))
+    await stack.settle(turns + 4)
     await playground.say(chat, "send")
     await playground.wait_for(_created_in(chat, "Activation link for Atelier Marchand sent"))
 

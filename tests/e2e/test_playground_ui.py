@@ -34,7 +34,7 @@ async def test_ask_in_the_playground_ui(stack: Stack) -> None:
         await page.keyboard.type("which clients expire in November 2026")
         await page.keyboard.press("Enter")
         heading = page.get_by_text("Customers expiring between").last
-        await heading.wait_for(timeout=30_000)
+        await heading.wait_for(timeout=60_000)  # a loaded CI machine
         card = page.locator(".ac-adaptiveCard", has_text="Customers expiring between").last
         await card.screenshot(path=str(SHOTS / "playground-expiring-card.png"))
         await page.screenshot(path=str(SHOTS / "playground.png"))

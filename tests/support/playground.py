@@ -64,6 +64,25 @@ class Stack:
     env: dict[str, str]
     workdir: Path
 
+    async def turns_done(self) -> int:
+        """How many message turns the bot has finished (its /metrics): a turn's reply
+        reaches the Playground before the turn ends and saves its dialog state."""
+        async with aiohttp.ClientSession() as session, session.get(
+                f"{self.bot_url}/metrics") as response:
+            text = await response.text()
+        return sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
+                   if line.startswith("partnerbot_http_requests_total{")
+                   and 'route="/api/messages"' in line)
+
+    async def settle(self, turns: int, seconds: float = 20) -> None:
+        """Wait until the bot has finished TURNS message turns (as a person reading the
+        card does before answering it)."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while await self.turns_done() < turns:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"the bot did not finish {turns} turns")
+            await asyncio.sleep(0.1)
+
 
 @contextmanager
 def running_stack(workdir: Path) -> Iterator[Stack]:
