@@ -347,14 +347,16 @@ class NotificationService:
                 snoozed = await snoozed_in(session, [s.conversation_id for s, _ in chunk],
                                            today)
                 told = await self._renewed_since(session, [s.id for s, _ in chunk], today)
+                # the chunk's day, claimed in the transaction that queues its digests
+                claimed = set((await session.execute(update(ChannelSubscription).where(
+                    ChannelSubscription.id.in_([s.id for s, _ in chunk]),
+                    ChannelSubscription.active.is_(True),
+                    or_(ChannelSubscription.last_digest_on.is_(None),
+                        ChannelSubscription.last_digest_on < today)).values(
+                    last_digest_on=today).returning(ChannelSubscription.id).execution_options(
+                    synchronize_session=False))).scalars())
                 for sub, org in chunk:
-                    claimed = await session.execute(update(ChannelSubscription).where(
-                        ChannelSubscription.id == sub.id,
-                        ChannelSubscription.active.is_(True),
-                        or_(ChannelSubscription.last_digest_on.is_(None),
-                            ChannelSubscription.last_digest_on < today)).values(
-                        last_digest_on=today))
-                    if not claimed.rowcount:  # type: ignore[attr-defined]
+                    if sub.id not in claimed:
                         continue  # that day's pass was made (elsewhere)
                     leads = clean_leads(sub.lead_days)
                     key = (org.id, max(leads))
