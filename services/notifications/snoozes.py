@@ -65,10 +65,7 @@ class Snoozes:
         until = today + dt.timedelta(days=count)
         async with self._sessions() as session, session.begin():
             name = await self._visible(session, scope, organization_id)
-            row = (await session.execute(select(NotificationSnooze).where(
-                NotificationSnooze.conversation_id == conversation_id,
-                NotificationSnooze.organization_id == organization_id).with_for_update()
-            )).scalar_one_or_none()
+            row = await _locked(session, conversation_id, organization_id)
             before = None
             if row is None:
                 row = NotificationSnooze(conversation_id=conversation_id,
@@ -91,10 +88,7 @@ class Snoozes:
         _check_kind(scope, kind)
         async with self._sessions() as session, session.begin():
             name = await self._visible(session, scope, organization_id)
-            row = (await session.execute(select(NotificationSnooze).where(
-                NotificationSnooze.conversation_id == conversation_id,
-                NotificationSnooze.organization_id == organization_id).with_for_update()
-            )).scalar_one_or_none()
+            row = await _locked(session, conversation_id, organization_id)
             if row is None:
                 return None
             view = SnoozeView(organization_id, name, row.until)
@@ -133,3 +127,12 @@ async def snoozed_in(session: AsyncSession, conversations: Iterable[str],
                 NotificationSnooze.until > today))).all():
             out[conversation_id].add(org_id)
     return out
+
+
+async def _locked(session: AsyncSession, conversation_id: str,
+                  organization_id: str) -> NotificationSnooze | None:
+    """This conversation's snooze of ORGANIZATION_ID, locked for the transaction."""
+    return (await session.execute(select(NotificationSnooze).where(
+        NotificationSnooze.conversation_id == conversation_id,
+        NotificationSnooze.organization_id == organization_id).with_for_update()
+    )).scalar_one_or_none()

@@ -16,23 +16,12 @@ from services.db.models import AuditEvent
 from services.directory.reports import MonthlyReports, report_days
 from services.scope import Forbidden, ScopeService
 from tests.conftest import demo_document
+from tests.services.test_rankings import below
 
 DEMO: dict[str, Any] = demo_document()
 ORGS = {o["id"]: o for o in DEMO["organizations"]}
 OPERATORS = [o for o in DEMO["operators"] if o.get("status", "active") == "active"]
 TODAY = dt.date(2026, 11, 23)
-
-
-def below(org_id: str) -> set[str]:
-    out = set()
-    for oid in ORGS:
-        parent = ORGS[oid].get("parent")
-        while parent is not None:
-            if parent == org_id:
-                out.add(oid)
-                break
-            parent = ORGS[parent].get("parent")
-    return out
 
 
 def active(sub: dict[str, Any], day: dt.date) -> bool:
