@@ -18,8 +18,10 @@ BRUNO = ("c06ff11f-0b82-5537-b896-a2f8d555a553", "4ebb284a-b03c-52a7-8795-819416
 STRANGER = ("0c1d2e3f-4a5b-4c6d-8e9f-a0b1c2d3e4f5", "4ebb284a-b03c-52a7-8795-819416500e20")
 
 # Bookkeeping any received activity may write: the retry ledger, the audit trail, and an
-# operator's personal chat (remembered from their turns, to reach them proactively).
-BOOKKEEPING = frozenset({"processed_activities", "audit_events", "operator_conversations"})
+# operator's personal chat (remembered from their turns, to reach them proactively); and
+# the leases of the app's background jobs (the daily retention may start during a test).
+BOOKKEEPING = frozenset({"processed_activities", "audit_events", "operator_conversations",
+                         "leases"})
 
 
 async def snapshot(db: Database, skip: frozenset[str] = BOOKKEEPING) -> dict[str, list[str]]:
