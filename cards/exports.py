@@ -1,4 +1,4 @@
-"""CSV exports of list, ranking and breakdown cards: the sheet (a header line, the
+"""CSV exports of list, ranking, breakdown and monthly report cards: the sheet (a header line, the
 column names, one row per item) as pure functions. The sheet
 has the card's columns plus the ids (organization, parent, SKU codes, ISO country and
 YYYY-MM month codes); `services.exports.csv` writes it for Excel in the language."""
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from cards import breakdown, ranking
 from cards.describe import Described, describe
+from services.directory.reports import MonthlyReport
 from services.directory.views import OrgRow
 from services.i18n import Messages
 
@@ -70,3 +71,22 @@ def breakdown_sheet(view: breakdown.BreakdownView, tr: Messages) -> Sheet:
     rows: list[list[Value]] = [[g.id, g.name, g.value] for g in view.groups]
     text = f"{breakdown.heading(view, tr)}. {breakdown.reading(view, tr)}"
     return Sheet(plain(text), columns, rows)
+
+
+def report_sheet(report: MonthlyReport, tr: Messages) -> Sheet:
+    """The monthly licence report: the total, one row per SKU and per partner (seats on
+    the month's last day, and the change), then the customers that came, lapsed or were
+    onboarded in the month."""
+    columns = [tr("report.col.section"), tr("export.col.id"), tr("col.name"),
+               tr("report.col.seats"), tr("report.col.change")]
+    rows: list[list[Value]] = [[tr("report.section.total"), None, report.organization,
+                                report.seats, report.seats - report.previous_seats]]
+    rows += [[tr("report.section.sku"), g.id, g.name, g.seats, g.change] for g in report.skus]
+    rows += [[tr("report.section.partner"), p.id, p.name, p.seats, p.change]
+             for p in report.partners]
+    for key, orgs in (("new", report.new_customers), ("lapsed", report.lapsed_customers),
+                      ("onboarded", report.onboarded)):
+        rows += [[tr(f"report.section.{key}"), o.id, o.name, None, None] for o in orgs]
+    month = tr.month(dt.date(report.year, report.month, 1))
+    return Sheet(plain(tr("report.title", month=month, organization=report.organization)),
+                 columns, rows)

@@ -1,19 +1,22 @@
 """'notification status': a conversation's subscriptions (lead days, time, zone, quiet
-days, at-risk only), its last digest, its snoozes and what could not be delivered."""
+days, at-risk only, the monthly report), its last digest, its snoozes and what could not
+be delivered."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from microsoft_teams.cards import Fact, FactSet
 
 from cards.common import card, inert, paragraph, title
-from cards.notifications import leads_text, quiet_text, schedule_text
+from cards.notifications import digest_facts, quiet_text, report_text, schedule_text
 from services.i18n import Messages
 from services.notifications.status import DeliveryStatus
 
 
-def status_card(status: DeliveryStatus, tr: Messages, zone: str) -> dict[str, Any]:
+def status_card(status: DeliveryStatus, tr: Messages, zone: str,
+                today: dt.date) -> dict[str, Any]:
     """ZONE: the time zone the times are shown in (the conversation's subscription's)."""
     body: list[Any] = [title(tr("notify.status.title"))]
     if not status.subscriptions:
@@ -24,12 +27,10 @@ def status_card(status: DeliveryStatus, tr: Messages, zone: str) -> dict[str, An
             Fact(title=tr("notify.status.state"), value=tr(
                 "notify.status.active") if view.active else tr(
                 "notify.status.stopped", reason=view.deactivated_reason or "?")),
-            Fact(title=tr("notify.settings.leads"), value=leads_text(view.lead_days, tr)),
+            *digest_facts(view, tr),
+            Fact(title=tr("notify.settings.report"), value=report_text(view, today, tr)),
             Fact(title=tr("notify.settings.when"), value=schedule_text(view, tr)),
             Fact(title=tr("notify.settings.quiet"), value=quiet_text(view.quiet_days, tr)),
-            Fact(title=tr("notify.settings.shows"), value=tr(
-                "notify.settings.at_risk_only" if view.at_risk_only
-                else "notify.settings.all_expiries")),
         ]))
     last = status.last_digest
     body.append(paragraph(tr("notify.status.last_digest", when=tr.moment(last.sent_at, zone),

@@ -27,6 +27,7 @@ from cards import verbs
 from cards.activation import send_button
 from cards.common import card, cell, inert, paragraph, title
 from services.i18n import Messages
+from services.notifications.schedule import next_report_on
 from services.notifications.views import (
     DEFAULT_LEAD_DAYS,
     Digest,
@@ -175,7 +176,27 @@ def quiet_text(quiet_days: tuple[int, ...], tr: Messages) -> str:
     return ", ".join(str(names[d - 1]) for d in sorted(quiet_days))
 
 
-def settings_card(views: list[SubscriptionView], tr: Messages) -> dict[str, Any]:
+def digest_facts(view: SubscriptionView, tr: Messages) -> list[Fact]:
+    """The expiry digests a subscription carries: lead times and what they show."""
+    if not view.digests:
+        return [Fact(title=tr("notify.settings.leads"), value=tr("notify.settings.digests_off"))]
+    return [Fact(title=tr("notify.settings.leads"), value=leads_text(view.lead_days, tr)),
+            Fact(title=tr("notify.settings.shows"), value=tr(
+                "notify.settings.at_risk_only" if view.at_risk_only
+                else "notify.settings.all_expiries"))]
+
+
+def report_text(view: SubscriptionView, today: dt.date, tr: Messages) -> str:
+    """Whether the monthly licence report comes here, and when next."""
+    if not view.monthly_report:
+        return tr("notify.settings.report_off")
+    quiet = ",".join(str(d) for d in view.quiet_days)
+    return tr("notify.settings.report_on", date=tr.date(next_report_on(
+        today, quiet_days=quiet, last_report_month=view.last_report_month)))
+
+
+def settings_card(views: list[SubscriptionView], tr: Messages,
+                  today: dt.date) -> dict[str, Any]:
     body: list[Any] = [title(tr("notify.settings.title"))]
     active = [v for v in views if v.active]
     if not active:
@@ -184,10 +205,8 @@ def settings_card(views: list[SubscriptionView], tr: Messages) -> dict[str, Any]
     for view in active:
         body.append(FactSet(facts=[
             Fact(title=tr("notify.settings.scope"), value=inert(view.organization_name)),
-            Fact(title=tr("notify.settings.leads"), value=leads_text(view.lead_days, tr)),
-            Fact(title=tr("notify.settings.shows"), value=tr(
-                "notify.settings.at_risk_only" if view.at_risk_only
-                else "notify.settings.all_expiries")),
+            *digest_facts(view, tr),
+            Fact(title=tr("notify.settings.report"), value=report_text(view, today, tr)),
             Fact(title=tr("notify.settings.when"), value=schedule_text(view, tr)),
             Fact(title=tr("notify.settings.quiet"), value=quiet_text(view.quiet_days, tr)),
             Fact(title=tr("notify.settings.language"), value=view.language),

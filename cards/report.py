@@ -9,6 +9,7 @@ from typing import Any
 
 from microsoft_teams.cards import (
     ColumnDefinition,
+    ExecuteAction,
     Fact,
     FactSet,
     HorizontalBarChart,
@@ -17,10 +18,12 @@ from microsoft_teams.cards import (
     TableRow,
 )
 
+from cards import verbs
 from cards.common import card, cell, inert, paragraph, title
 from services.directory.reports import MonthlyReport, Seats
 from services.directory.views import OrgRef
 from services.i18n import Messages
+from services.notifications.views import SubscriptionView
 
 MAX_PARTNERS = 10  # the largest partners; the CSV holds them all
 MAX_NAMES = 8  # names listed per change; the rest are counted
@@ -52,8 +55,10 @@ def _names(tr: Messages, key: str, orgs: list[OrgRef]) -> str:
     return tr(key, n=len(orgs), names=shown or "—")
 
 
-def report_card(report: MonthlyReport, tr: Messages,
-                actions: list[Any] | None = None) -> dict[str, Any]:
+def report_card(report: MonthlyReport, tr: Messages, actions: list[Any] | None = None, *,
+                ready: bool = False) -> dict[str, Any]:
+    """READY: the card answers a click on a posted report's "Download CSV" (its link is
+    the clicker's own now)."""
     month = tr.month(dt.date(report.year, report.month, 1))
     body: list[Any] = [
         title(tr("report.title", month=month, organization=inert(report.organization))),
@@ -80,4 +85,35 @@ def report_card(report: MonthlyReport, tr: Messages,
     body += [paragraph(_names(tr, "report.new", report.new_customers), spacing="Medium"),
              paragraph(_names(tr, "report.lapsed", report.lapsed_customers)),
              paragraph(_names(tr, "report.onboarded", report.onboarded))]
+    if ready:
+        body.append(paragraph(tr("report.csv_ready"), is_subtle=True, size="Small"))
     return card(body, actions)
+
+
+def posted_report_card(report: MonthlyReport, tr: Messages) -> dict[str, Any]:
+    """The report a subscribed conversation gets each month. Its "Download CSV" asks the
+    bot for a link of the clicker's own (a link is bound to one operator and lives ten
+    minutes, so a posted card cannot carry one)."""
+    data = {"verb": verbs.REPORT_CSV, "year": report.year, "month": report.month}
+    return report_card(report, tr, [ExecuteAction(title=tr("export.button"),
+                                                  verb=verbs.REPORT_CSV, data=data)])
+
+
+def report_activity(report: MonthlyReport, language: str) -> dict[str, Any]:
+    """The outbox activity of `posted_report_card`."""
+    from cards.notifications import card_message
+    from services.i18n import messages
+
+    return card_message(posted_report_card(report, messages(language)))
+
+
+def report_subscribed_card(view: SubscriptionView, next_on: dt.date,
+                           tr: Messages) -> dict[str, Any]:
+    key = "report.subscribed.personal" if view.kind == "personal" else "report.subscribed"
+    return card([title(tr("report.subscribed.title")),
+                 paragraph(tr(key, organization=inert(view.organization_name),
+                              when=tr("notify.settings.at", time=view.notify_time or "?",
+                                      zone=view.notify_tz or "?"))),
+                 paragraph(tr("report.subscribed.next", date=tr.date(next_on)),
+                           is_subtle=True),
+                 paragraph(tr("report.subscribed.hint"), is_subtle=True, size="Small")])

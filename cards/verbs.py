@@ -16,6 +16,8 @@ SEND_ACTIVATION = "send_activation"  # start the activation dialog; data: {"org"
 NOTIFY_SUBSCRIBE = "notify_subscribe"  # subscribe this conversation; data: {"lead_days": [...]}
 # leave an organization out of this conversation's digests; data: {"org": id, "days": n}
 NOTIFY_SNOOZE = "notify_snooze"
+# "Download CSV" on a posted monthly licence report; data: {"year": y, "month": m}
+REPORT_CSV = "report_csv"
 
 # Action.Submit data of a dialog's cards (add operator, send activation): whose dialog the
 # card belongs to. It only chooses the answer to a click by someone else ("not yours");

@@ -36,7 +36,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
              f"outbox: {drained.sent} sent")
         return 0
     out(f"pass {today}: {result.subscriptions} subscriptions, {result.digests} digests "
-         f"({result.items} items); outbox: {drained.sent} sent, {drained.retried} to retry, "
+         f"({result.items} items), {result.reports} monthly reports; outbox: "
+         f"{drained.sent} sent, {drained.retried} to retry, "
          f"{drained.dead} dead, {drained.deactivated} deactivated")
     if pruned is not None:
         out(f"retention ({settings.retention_days} days): removed {pruned.outbox} finished "

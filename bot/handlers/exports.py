@@ -8,10 +8,12 @@ import datetime as dt
 
 from bot.handlers.common import described
 from bot.handlers.rankings import breakdown_view, ranking_view
+from bot.handlers.reports import report_month
 from bot.services import BotServices
 from bot.turn.context import Request
-from cards.exports import Sheet, breakdown_sheet, list_sheet, ranking_sheet
+from cards.exports import Sheet, breakdown_sheet, list_sheet, ranking_sheet, report_sheet
 from services.directory import effective_filters
+from services.directory.reports import MonthlyReports
 from services.directory.views import OrgRow
 from services.exports import ExportQuestion
 from services.i18n import Messages
@@ -47,6 +49,11 @@ async def export_sheet(services: BotServices, scope: Scope, question: ExportQues
         kind = question.kind or "customer"
         stated = await described(req, effective_filters(question.filters, question.today))
         return list_sheet(kind, await _all_rows(req, kind), stated, req.tr)
+    if question.intent == Intent.LICENCE_REPORT:
+        year, month = report_month(req)
+        report = await MonthlyReports(services.directory.sessions).report(
+            scope, year, month, question.today)
+        return report_sheet(report, req.tr)
     if question.intent == Intent.RANKING:
         return ranking_sheet((await ranking_view(req))[0], req.tr)
     return breakdown_sheet((await breakdown_view(req))[0], req.tr)

@@ -35,18 +35,18 @@ def lead_days_in(text: str) -> list[int] | None:
     return days or None
 
 
-def _kind(req: Request) -> str:
+def conversation_kind(req: Request) -> str:
     conversation = (req.conversation or {}).get("conversation") or {}
     return "personal" if conversation.get("conversationType") == "personal" else "channel"
 
 
-def _conversation_id(req: Request) -> str:
+def conversation_id_of(req: Request) -> str:
     """The channel itself, not the thread a message was posted in."""
     conversation = (req.conversation or {}).get("conversation") or {}
     return str(conversation.get("id", "")).split(";messageid=")[0]
 
 
-def _message(req: Request, intent: str, key: str, error: str | None = None,
+def message_reply(req: Request, intent: str, key: str, error: str | None = None,
              **values: str) -> Reply:
     message = req.tr(key, **values)
     answer = {"intent": intent, "message": message, **({"error": error} if error else {})}
@@ -55,16 +55,16 @@ def _message(req: Request, intent: str, key: str, error: str | None = None,
 
 async def _admins_only(req: Request, intent: str) -> Reply:
     admins = await req.services.operators.admins_of(req.scope.organization_id)
-    return _message(req, intent, "notify.readers", "forbidden",
+    return message_reply(req, intent, "notify.readers", "forbidden",
                     organization=inert(req.scope.organization_name),
                     admins=", ".join(inert(email) for _i, email, _a in admins) or "?")
 
 
-async def _refused(req: Request, intent: str) -> Reply | None:
+async def refused_here(req: Request, intent: str) -> Reply | None:
     """Set up in a Teams conversation only; a channel's by its admins only."""
     if req.conversation is None:
-        return _message(req, intent, "notify.teams_only", "unavailable")
-    if _kind(req) == "channel" and not req.scope.can(Right.MANAGE_NOTIFICATIONS):
+        return message_reply(req, intent, "notify.teams_only", "unavailable")
+    if conversation_kind(req) == "channel" and not req.scope.can(Right.MANAGE_NOTIFICATIONS):
         return await _admins_only(req, intent)
     return None
 
@@ -72,11 +72,11 @@ async def _refused(req: Request, intent: str) -> Reply | None:
 async def _subscribe(req: Request, leads: list[int] | None,
                      at_risk_only: bool = False, schedule: Schedule | None = None) -> Reply:
     intent = Intent.NOTIFY_SUBSCRIBE
-    refused = await _refused(req, intent)
+    refused = await refused_here(req, intent)
     if refused is not None:
         return refused
     assert req.conversation is not None
-    kind = _kind(req)
+    kind = conversation_kind(req)
     schedule = schedule or Schedule()
     try:
         view = await req.services.notifications.subscribe(
@@ -85,7 +85,7 @@ async def _subscribe(req: Request, leads: list[int] | None,
             notify_time=schedule.time, notify_tz=schedule.zone,
             quiet_days=schedule.quiet_days, cid=req.cid)
     except NotificationError as exc:
-        return _message(req, intent, f"notify.error.{exc.code}", exc.code)
+        return message_reply(req, intent, f"notify.error.{exc.code}", exc.code)
     return Reply(intent, subscribed_card(view, req.tr),
                  {"intent": intent, "value": list(view.lead_days), "kind": kind,
                   "at_risk_only": view.at_risk_only, **_schedule_answer(req, view)})
@@ -117,20 +117,20 @@ async def handle_subscribe_button(req: Request) -> Reply:
 
 async def handle_stop(req: Request) -> Reply:
     intent = Intent.NOTIFY_STOP
-    refused = await _refused(req, intent)
+    refused = await refused_here(req, intent)
     if refused is not None:
         return refused
-    stopped = await req.services.notifications.unsubscribe(req.scope, _conversation_id(req),
-                                                           kind=_kind(req), cid=req.cid)
-    return _message(req, intent, "notify.stopped" if stopped else "notify.nothing_to_stop")
+    stopped = await req.services.notifications.unsubscribe(req.scope, conversation_id_of(req),
+                                                           kind=conversation_kind(req), cid=req.cid)
+    return message_reply(req, intent, "notify.stopped" if stopped else "notify.nothing_to_stop")
 
 
 async def handle_settings(req: Request) -> Reply:
     intent = Intent.NOTIFY_SETTINGS
     if req.conversation is None:
-        return _message(req, intent, "notify.teams_only", "unavailable")
-    views = await req.services.notifications.settings(req.scope, _conversation_id(req))
-    return Reply(intent, settings_card(views, req.tr),
+        return message_reply(req, intent, "notify.teams_only", "unavailable")
+    views = await req.services.notifications.settings(req.scope, conversation_id_of(req))
+    return Reply(intent, settings_card(views, req.tr, req.today),
                  {"intent": intent, "items": [{"id": v.id, "lead_days": list(v.lead_days),
                                                "active": v.active, **_schedule_answer(req, v)}
                                               for v in views]})
@@ -141,13 +141,13 @@ async def handle_status(req: Request) -> Reply:
     it got last, and what could not be delivered here."""
     intent = Intent.NOTIFY_STATUS
     if req.conversation is None:
-        return _message(req, intent, "notify.teams_only", "unavailable")
-    status = await req.services.notifications.status(req.scope, _conversation_id(req),
+        return message_reply(req, intent, "notify.teams_only", "unavailable")
+    status = await req.services.notifications.status(req.scope, conversation_id_of(req),
                                                      req.today)
     zone = next((v.notify_tz for v in status.subscriptions if v.notify_tz),
                 req.services.notifications.default_tz)
     last = status.last_digest
-    return Reply(intent, status_card(status, req.tr, zone or "UTC"), {
+    return Reply(intent, status_card(status, req.tr, zone or "UTC", req.today), {
         "intent": intent,
         "items": [{"id": v.id, "active": v.active, "lead_days": list(v.lead_days),
                    **_schedule_answer(req, v), "at_risk_only": v.at_risk_only}
@@ -168,15 +168,15 @@ DEFAULT_SNOOZE_DAYS = 7  # "snooze Café Lumière" without a duration: as the di
 
 async def _snooze(req: Request, organization_id: str, days: int) -> Reply:
     intent = Intent.NOTIFY_SNOOZE
-    refused = await _refused(req, intent)
+    refused = await refused_here(req, intent)
     if refused is not None:
         return refused
     try:
         view = await req.services.notifications.snoozes.snooze(
-            req.scope, _conversation_id(req), kind=_kind(req),
+            req.scope, conversation_id_of(req), kind=conversation_kind(req),
             organization_id=organization_id, days=days, today=req.today, cid=req.cid)
     except NotificationError as exc:
-        return _message(req, intent, f"notify.error.{exc.code}", exc.code)
+        return message_reply(req, intent, f"notify.error.{exc.code}", exc.code)
     message = req.tr("notify.snoozed", organization=inert(view.organization_name),
                      date=req.tr.date(view.until))
     return Reply(intent, notice_card(message),
@@ -190,7 +190,7 @@ def _named(req: Request) -> str | Reply:
         return req.query.subject
     if req.query.unknown_name:
         return not_found(req, req.query.unknown_name)
-    return _message(req, req.query.intent, "notify.snooze.which", "bad_request")
+    return message_reply(req, req.query.intent, "notify.snooze.which", "bad_request")
 
 
 async def handle_snooze(req: Request) -> Reply:
@@ -209,7 +209,7 @@ async def handle_snooze_button(req: Request) -> Reply:
     if isinstance(days, bool) or not isinstance(days, int) or not 0 < days <= 10 * 365:
         raise BadCardData("bad days")
     if days > MAX_SNOOZE_DAYS:  # refused with its reason, nothing written
-        return _message(req, Intent.NOTIFY_SNOOZE, "notify.error.snooze_too_long",
+        return message_reply(req, Intent.NOTIFY_SNOOZE, "notify.error.snooze_too_long",
                         "snooze_too_long")
     return await _snooze(req, org, days)
 
@@ -219,24 +219,25 @@ async def handle_unsnooze(req: Request) -> Reply:
     named = _named(req)
     if isinstance(named, Reply):
         return named
-    refused = await _refused(req, intent)
+    refused = await refused_here(req, intent)
     if refused is not None:
         return refused
     view = await req.services.notifications.snoozes.unsnooze(
-        req.scope, _conversation_id(req), kind=_kind(req), organization_id=named,
+        req.scope, conversation_id_of(req), kind=conversation_kind(req), organization_id=named,
         cid=req.cid)
     if view is None:
-        return _message(req, intent, "notify.not_snoozed",
-                        organization=inert(req.query.subject_name))
-    return _message(req, intent, "notify.unsnoozed", organization=inert(view.organization_name))
+        return message_reply(req, intent, "notify.not_snoozed",
+                             organization=inert(req.query.subject_name))
+    return message_reply(req, intent, "notify.unsnoozed",
+                         organization=inert(view.organization_name))
 
 
 async def handle_snoozed(req: Request) -> Reply:
     intent = Intent.NOTIFY_SNOOZED
     if req.conversation is None:
-        return _message(req, intent, "notify.teams_only", "unavailable")
+        return message_reply(req, intent, "notify.teams_only", "unavailable")
     snoozes = await req.services.notifications.snoozes.snoozed(
-        req.scope, _conversation_id(req), req.today)
+        req.scope, conversation_id_of(req), req.today)
     return Reply(intent, snoozes_card(snoozes, req.tr), {"intent": intent, "items": [
         {"id": s.organization_id, "name": s.organization_name, "until": s.until.isoformat()}
         for s in snoozes], "total": len(snoozes)})

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services import BotServices
 from cards.notifications import card_message, digest_activity, gone_card
+from cards.report import report_activity
 from services.dedup import ActivityLedger
 from services.i18n import messages
 from services.notifications.connector import BotCredentials, ConnectorClient
@@ -80,8 +81,8 @@ class NotificationRunner:
                        wait_s: float = 0.0) -> tuple[PassResult, DrainResult]:
         """One pass at WHEN (an aware datetime: the subscriptions whose local time has
         come; a date: that whole day) and the outbox sent."""
-        result = await self._services.notifications.run_pass(when, digest_activity,
-                                                             self.holder)
+        result = await self._services.notifications.run_pass(
+            when, digest_activity, self.holder, render_report=report_activity)
         self.pruned = None
         day = when.date() if isinstance(when, dt.datetime) else when
         if result.ran and self._pruned_on != day:

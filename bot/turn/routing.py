@@ -39,6 +39,8 @@ INTENT_HANDLERS: dict[str, Handler] = {
     Intent.ORG_ONBOARDING: directory.handle_org,
     Intent.OPERATOR_COUNT: directory.handle_operator_count,
     Intent.LICENCE_REPORT: reports.handle_licence_report,
+    Intent.REPORT_SUBSCRIBE: reports.handle_report_subscribe,
+    Intent.REPORT_STOP: reports.handle_report_stop,
     Intent.OPERATORS: directory.handle_operators,
     Intent.AUDIT: directory.handle_audit,
     Intent.ADD_OPERATOR: operators.handle_add_operator,
@@ -69,6 +71,7 @@ VERB_HANDLERS: dict[str, Handler] = {
     verbs.CANCEL_ACTIVATION: activation.handle_cancel_activation,
     verbs.NOTIFY_SUBSCRIBE: notifications.handle_subscribe_button,
     verbs.NOTIFY_SNOOZE: notifications.handle_snooze_button,
+    verbs.REPORT_CSV: reports.handle_report_csv,
 }
 
 
@@ -97,7 +100,7 @@ async def run(handler: Handler, req: Request) -> Reply:
 AS_OF_INTENTS = frozenset({
     Intent.LIST, Intent.COUNT, Intent.LICENSE_TOTAL, Intent.RANKING, Intent.BREAKDOWN,
     Intent.ORG_LICENSES, Intent.ORG_EXPIRY, Intent.ORG_SKUS, Intent.ORG_DETAILS,
-    Intent.ORG_ONBOARDING})
+    Intent.ORG_ONBOARDING, Intent.LICENCE_REPORT})
 
 
 async def _run(handler: Handler, req: Request) -> Reply:

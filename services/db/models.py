@@ -283,6 +283,12 @@ class ChannelSubscription(Base):
     quiet_days: Mapped[str] = mapped_column(String(16), default="6,7", server_default="6,7")
     # the subscription's local day of its last pass: one digest per local day
     last_digest_on: Mapped[dt.date | None] = mapped_column(Date)
+    # what the conversation gets: expiry digests, the monthly licence report, or both
+    digests: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    monthly_report: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default="0")
+    # the local month (YYYY-MM) of its last monthly report: one report per month
+    last_report_month: Mapped[str | None] = mapped_column(String(7))
 
 
 class NotificationSent(Base):

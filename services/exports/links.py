@@ -30,7 +30,7 @@ from services.scope import Scope
 from services.understanding.model import GROUPINGS, MEASURES, Filters, Intent
 
 EXPORT_TTL_S = 600
-EXPORT_INTENTS = (Intent.LIST, Intent.RANKING, Intent.BREAKDOWN)
+EXPORT_INTENTS = (Intent.LIST, Intent.RANKING, Intent.BREAKDOWN, Intent.LICENCE_REPORT)
 KINDS = ("customer", "partner", "distributor")
 LANGUAGES = ("en", "fr")
 TOKEN_RE = re.compile(r"^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})$")

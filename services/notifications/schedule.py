@@ -132,3 +132,40 @@ def due_day(when: dt.date | dt.datetime, *, notify_time: str | None, notify_tz: 
     if last_digest_on is not None and last_digest_on >= day:
         return None
     return day
+
+
+def first_working_day(year: int, month: int, quiet_days: str | None) -> dt.date:
+    """The month's first day that is not one of the subscription's quiet weekdays (at most
+    six are quiet, so it is within the first week). Public holidays are not known here."""
+    quiet = quiet_set(quiet_days)
+    day = dt.date(year, month, 1)
+    while day.isoweekday() in quiet:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def report_due(day: dt.date, *, quiet_days: str | None,
+               last_report_month: str | None) -> tuple[int, int] | None:
+    """The month whose licence report is due on the local DAY, or None: the report of the
+    month before goes out on the month's first working day (or, when that pass was missed,
+    on the next day a pass runs that month), once per month."""
+    if day < first_working_day(day.year, day.month, quiet_days):
+        return None
+    if last_report_month is not None and last_report_month >= month_key(day):
+        return None
+    previous = day.replace(day=1) - dt.timedelta(days=1)
+    return previous.year, previous.month
+
+
+def next_report_on(today: dt.date, *, quiet_days: str | None,
+                   last_report_month: str | None) -> dt.date:
+    """The local day the next monthly report goes out: this month's first working day
+    when this month's is still to come, else next month's."""
+    if last_report_month is None or last_report_month < month_key(today):
+        return max(today, first_working_day(today.year, today.month, quiet_days))
+    following = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first_working_day(following.year, following.month, quiet_days)

@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -40,8 +40,16 @@ from services.db.models import (
 )
 from services.directory.renewals import renewed
 from services.notifications.leases import Leases
+from services.notifications.monthly import RenderReport, queue_reports
 from services.notifications.owners import RenderReowned, SubscriptionOwners, notice_message
-from services.notifications.schedule import DEFAULT_QUIET, due_day, quiet_set, real_zone
+from services.notifications.schedule import (
+    DEFAULT_QUIET,
+    due_day,
+    month_key,
+    quiet_set,
+    real_zone,
+    report_due,
+)
 from services.notifications.snoozes import Snoozes, snoozed_in
 from services.notifications.status import DeliveryStatus, deliveries
 from services.notifications.views import (
@@ -85,6 +93,31 @@ def due_lead(days_left: int, leads: tuple[int, ...]) -> int | None:
     return min(fitting) if fitting and days_left >= 0 else None
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a subscription posts: a conversation as its reference gives it."""
+
+    conversation_id: str
+    reference: dict[str, Any]
+    service_url: str
+    tenant_id: str | None
+
+
+def conversation_target(reference: dict[str, Any]) -> Target:
+    """The conversation of a turn's REFERENCE, to post new messages to: a channel
+    message's conversation is its thread, but digests and reports start new posts."""
+    conversation = dict(reference.get("conversation") or {})
+    conversation_id = str(conversation.get("id") or "").split(";messageid=")[0]
+    conversation["id"] = conversation_id
+    reference = {**reference, "conversation": conversation}
+    reference.pop("activityId", None)
+    service_url = str(reference.get("serviceUrl") or reference.get("service_url") or "")
+    if not conversation_id or not service_url:
+        raise NotificationError("no_conversation")
+    tenant = conversation.get("tenantId") or conversation.get("tenant_id")
+    return Target(conversation_id, reference, service_url, tenant)
+
+
 def subscription_scope(sub: ChannelSubscription, org: Organization) -> Scope:
     """What the subscription may show: its organization's network, as a reader sees it."""
     return Scope(operator_id=sub.created_by_id or 0, email="", name="",
@@ -108,68 +141,79 @@ class NotificationService:
 
     # -- subscriptions ---------------------------------------------------------------
 
+    async def _subscription(self, session: AsyncSession, scope: Scope,
+                            target: Target, kind: str, team_id: str | None
+                            ) -> tuple[ChannelSubscription, dict[str, Any] | None]:
+        """This organization's subscription of the conversation (a new one when none): the
+        row, locked, and what it was before (None: new)."""
+        sub = (await session.execute(select(ChannelSubscription).where(
+            ChannelSubscription.conversation_id == target.conversation_id,
+            ChannelSubscription.organization_id == scope.organization_id,
+            ChannelSubscription.kind == kind).with_for_update())).scalar_one_or_none()
+        before = None
+        if sub is None:
+            sub = ChannelSubscription(conversation_id=target.conversation_id,
+                                      organization_id=scope.organization_id, kind=kind,
+                                      quiet_days=DEFAULT_QUIET, lead_days=list(
+                                          DEFAULT_LEAD_DAYS), digests=False,
+                                      monthly_report=False)
+            session.add(sub)
+        else:
+            before = {"active": sub.active, "digests": sub.digests,
+                      "monthly_report": sub.monthly_report, "lead_days": sub.lead_days,
+                      "at_risk_only": sub.at_risk_only, "notify_time": sub.notify_time,
+                      "notify_tz": sub.notify_tz, "quiet_days": sub.quiet_days}
+            if not sub.active:  # stopped: what it carried stopped with it
+                sub.digests = sub.monthly_report = False
+        sub.conversation_reference, sub.service_url = target.reference, target.service_url
+        sub.tenant_id, sub.team_id = target.tenant_id, team_id or sub.team_id
+        sub.created_by_id, sub.active = scope.operator_id, True
+        sub.deactivated_at = sub.deactivated_reason = None
+        return sub, before
+
+    @staticmethod
+    def _check(scope: Scope, kind: str, notify_time: str | None,
+               notify_tz: str | None) -> None:
+        """Channels are an admin's right; anyone may subscribe their own personal chat."""
+        if kind == "channel":
+            scope.require(Right.MANAGE_NOTIFICATIONS)
+        elif kind != "personal":
+            raise NotificationError("bad_kind")
+        if notify_time is not None and not _valid_time(notify_time):
+            raise NotificationError("bad_time")
+        if notify_tz is not None and real_zone(notify_tz) is None:
+            raise NotificationError("bad_zone")
+
     async def subscribe(self, scope: Scope, reference: dict[str, Any], *, kind: str,
                         lead_days: Iterable[int] | None, language: str,
                         notify_time: str | None = None, team_id: str | None = None,
                         at_risk_only: bool = False, notify_tz: str | None = None,
                         quiet_days: str | None = None,
                         cid: str | None = None) -> SubscriptionView:
-        """Subscribe the conversation of REFERENCE (again: new settings, reactivated).
-        Channels are an admin's right; anyone may subscribe their own personal chat.
-        What is not said (None: lead days, time, zone, quiet days) stays as it was on a
-        subscription again; a new one gets the defaults."""
-        if kind == "channel":
-            scope.require(Right.MANAGE_NOTIFICATIONS)
-        elif kind != "personal":
-            raise NotificationError("bad_kind")
+        """Subscribe the conversation of REFERENCE to expiry digests (again: new settings,
+        reactivated). What is not said (None: lead days, time, zone, quiet days) stays as
+        it was on a subscription again; a new one gets the defaults."""
+        self._check(scope, kind, notify_time, notify_tz)
         leads = clean_leads(lead_days) if lead_days is not None else None
-        if notify_time is not None and not _valid_time(notify_time):
-            raise NotificationError("bad_time")
-        if notify_tz is not None and real_zone(notify_tz) is None:
-            raise NotificationError("bad_zone")
         if quiet_days is not None and len(quiet_set(quiet_days)) > 6:
             raise NotificationError("bad_quiet_days")
-        conversation = dict(reference.get("conversation") or {})
-        # A channel message's conversation is its thread; digests start new posts.
-        conversation_id = str(conversation.get("id") or "").split(";messageid=")[0]
-        conversation["id"] = conversation_id
-        reference = {**reference, "conversation": conversation}
-        reference.pop("activityId", None)
-        service_url = str(reference.get("serviceUrl") or reference.get("service_url") or "")
-        if not conversation_id or not service_url:
-            raise NotificationError("no_conversation")
-        tenant = conversation.get("tenantId") or conversation.get("tenant_id")
+        target = conversation_target(reference)
         async with self._sessions() as session, session.begin():
-            sub = (await session.execute(select(ChannelSubscription).where(
-                ChannelSubscription.conversation_id == conversation_id,
-                ChannelSubscription.organization_id == scope.organization_id,
-                ChannelSubscription.kind == kind))).scalar_one_or_none()
-            before = None
-            if sub is None:
-                sub = ChannelSubscription(conversation_id=conversation_id,
-                                          organization_id=scope.organization_id, kind=kind)
-                session.add(sub)
-            else:
-                before = {"active": sub.active, "lead_days": sub.lead_days,
-                          "at_risk_only": sub.at_risk_only, "notify_time": sub.notify_time,
-                          "notify_tz": sub.notify_tz, "quiet_days": sub.quiet_days}
+            sub, before = await self._subscription(session, scope, target, kind, team_id)
             if leads is None:
-                leads = clean_leads(sub.lead_days if before else None)
-            sub.conversation_reference, sub.service_url = reference, service_url
-            sub.tenant_id, sub.team_id = tenant, team_id or sub.team_id
+                leads = clean_leads(sub.lead_days)
             sub.lead_days, sub.language = list(leads), language
             if notify_time is not None:
                 sub.notify_time = notify_time
             if notify_tz is not None:
                 sub.notify_tz = notify_tz
-            if quiet_days is not None or before is None:
-                sub.quiet_days = DEFAULT_QUIET if quiet_days is None else quiet_days
-            sub.created_by_id, sub.active = scope.operator_id, True
-            sub.at_risk_only = at_risk_only
-            sub.deactivated_at = sub.deactivated_reason = None
+            if quiet_days is not None:
+                sub.quiet_days = quiet_days
+            sub.at_risk_only, sub.digests = at_risk_only, True
             await session.flush()
             session.add(AuditEvent(actor=scope.email, organization_id=scope.organization_id,
-                                   action="notifications.subscribed", target=conversation_id,
+                                   action="notifications.subscribed",
+                                   target=target.conversation_id,
                                    before=before, after={"lead_days": list(leads),
                                                          "kind": kind, "language": language,
                                                          "at_risk_only": at_risk_only,
@@ -180,6 +224,65 @@ class NotificationService:
             sub_id = sub.id
         views = await self._views(ChannelSubscription.id == sub_id)
         return views[0]
+
+    async def subscribe_report(self, scope: Scope, reference: dict[str, Any], *, kind: str,
+                               language: str, today: dt.date,
+                               notify_time: str | None = None, notify_tz: str | None = None,
+                               team_id: str | None = None,
+                               cid: str | None = None) -> SubscriptionView:
+        """'send the monthly licence report to this channel' (on the local day TODAY): the
+        conversation gets the report of each month on the next month's first working day,
+        at its time of day, the first one next month (this month's came before; it can be
+        asked for on demand); its expiry digests, if any, go on as they are."""
+        self._check(scope, kind, notify_time, notify_tz)
+        target = conversation_target(reference)
+        async with self._sessions() as session, session.begin():
+            sub, before = await self._subscription(session, scope, target, kind, team_id)
+            if notify_time is not None:
+                sub.notify_time = notify_time
+            if notify_tz is not None:
+                sub.notify_tz = notify_tz
+            if not sub.monthly_report:
+                sub.last_report_month = month_key(today)
+            sub.monthly_report, sub.language = True, language
+            await session.flush()
+            session.add(AuditEvent(actor=scope.email, organization_id=scope.organization_id,
+                                   action="notifications.report_subscribed",
+                                   target=target.conversation_id, before=before,
+                                   after={"monthly_report": True, "digests": sub.digests,
+                                          "kind": kind, "language": language,
+                                          "notify_time": sub.notify_time,
+                                          "notify_tz": sub.notify_tz},
+                                   correlation_id=cid))
+            sub_id = sub.id
+        views = await self._views(ChannelSubscription.id == sub_id)
+        return views[0]
+
+    async def stop_report(self, scope: Scope, conversation_id: str, *,
+                          kind: str = "channel", cid: str | None = None) -> bool:
+        """Stop the monthly report here (a subscription with nothing left stops); whether
+        there was one."""
+        if kind == "channel":
+            scope.require(Right.MANAGE_NOTIFICATIONS)
+        async with self._sessions() as session, session.begin():
+            sub = (await session.execute(select(ChannelSubscription).where(
+                ChannelSubscription.conversation_id == conversation_id,
+                ChannelSubscription.organization_id == scope.organization_id,
+                ChannelSubscription.kind == kind, ChannelSubscription.active.is_(True),
+                ChannelSubscription.monthly_report.is_(True)).with_for_update())
+            ).scalar_one_or_none()
+            if sub is None:
+                return False
+            sub.monthly_report = False
+            if not sub.digests:
+                sub.active, sub.deactivated_at = False, self._clock()
+                sub.deactivated_reason = "unsubscribed"
+            session.add(AuditEvent(actor=scope.email, organization_id=scope.organization_id,
+                                   action="notifications.report_stopped",
+                                   target=conversation_id, before={"monthly_report": True},
+                                   after={"monthly_report": False, "active": sub.active},
+                                   correlation_id=cid))
+        return True
 
     async def unsubscribe(self, scope: Scope, conversation_id: str, *, kind: str = "channel",
                           cid: str | None = None) -> int:
@@ -290,25 +393,29 @@ class NotificationService:
                                  s.notify_time or self.default_time, s.active,
                                  email, s.deactivated_reason, s.created_by_id,
                                  bool(s.at_risk_only), s.notify_tz or self.default_tz,
-                                 tuple(sorted(quiet_set(s.quiet_days))), s.last_digest_on)
+                                 tuple(sorted(quiet_set(s.quiet_days))), s.last_digest_on,
+                                 bool(s.digests), bool(s.monthly_report), s.last_report_month)
                 for s, name, email in rows]
 
     # -- the pass ----------------------------------------------------------------------
 
     async def run_pass(self, when: dt.date | dt.datetime, render: Render, holder: str,
-                       lease_s: float = 600) -> PassResult:
+                       lease_s: float = 600, *,
+                       render_report: RenderReport | None = None) -> PassResult:
         """Queue the due digest of every subscription whose local time has come at WHEN
         (an aware datetime; a bare date: that whole day) and that has not had that local
-        day's pass, on one instance at a time; quiet days are skipped."""
+        day's pass, on one instance at a time; quiet days are skipped. With RENDER_REPORT,
+        also the monthly licence reports due (services/notifications/schedule.py)."""
         if not await self._leases.acquire(PASS_LEASE, holder, lease_s):
             logger.info("notification pass skipped: another instance runs it")
             return PassResult(ran=False)
         try:
-            return await self._run_pass(when, render)
+            return await self._run_pass(when, render, render_report)
         finally:
             await self._leases.release(PASS_LEASE, holder)
 
-    async def _run_pass(self, when: dt.date | dt.datetime, render: Render) -> PassResult:
+    async def _run_pass(self, when: dt.date | dt.datetime, render: Render,
+                        render_report: RenderReport | None) -> PassResult:
         async with self._sessions() as session, session.begin():
             await self.owners.settle(session)
         async with self._sessions() as session:
@@ -317,20 +424,32 @@ class NotificationService:
                 ChannelSubscription.active.is_(True)).order_by(ChannelSubscription.id)
             )).all()
         by_day: dict[dt.date, list[Any]] = defaultdict(list)
+        reports_by_day: dict[dt.date, list[Any]] = defaultdict(list)
         for row in active:
             sub = row[0]
+            # the subscription's local day, when its time has come and it is not quiet
             day = due_day(when, notify_time=sub.notify_time, notify_tz=sub.notify_tz,
-                          quiet_days=sub.quiet_days, last_digest_on=sub.last_digest_on,
+                          quiet_days=sub.quiet_days, last_digest_on=None,
                           default_time=self.default_time, default_tz=self.default_tz)
-            if day is not None:
+            if day is None:
+                continue
+            if sub.digests and (sub.last_digest_on is None or sub.last_digest_on < day):
                 by_day[day].append(row)
-        digests = items = 0
+            if sub.monthly_report and render_report is not None and report_due(
+                    day, quiet_days=sub.quiet_days, last_report_month=sub.last_report_month):
+                reports_by_day[day].append(row)
+        digests = items = reports = 0
         for today, subs in sorted(by_day.items()):
             made, told = await self._pass_day(today, subs, render)
             digests, items = digests + made, items + told
-        logger.info("notification pass %s: %d subscriptions, %d due, %d digests, %d items",
-                    when, len(active), sum(len(v) for v in by_day.values()), digests, items)
-        return PassResult(True, len(active), digests, items)
+        for today, subs in sorted(reports_by_day.items()):
+            assert render_report is not None
+            reports += await queue_reports(self._sessions, today, subs, render_report,
+                                           self._message_to, subscription_scope)
+        logger.info("notification pass %s: %d subscriptions, %d due, %d digests, %d items, "
+                    "%d monthly reports", when, len(active),
+                    sum(len(v) for v in by_day.values()), digests, items, reports)
+        return PassResult(True, len(active), digests, items, reports)
 
     async def _pass_day(self, today: dt.date, subs: list[Any],
                         render: Render) -> tuple[int, int]:
@@ -485,7 +604,8 @@ class NotificationService:
                     select(ChannelSubscription, OrgClosure.descendant_id).join(
                         OrgClosure, OrgClosure.ancestor_id == ChannelSubscription.organization_id)
                     .where(OrgClosure.descendant_id.in_(names), OrgClosure.depth > 0,
-                           ChannelSubscription.active.is_(True)))).all():
+                           ChannelSubscription.active.is_(True),
+                           ChannelSubscription.digests.is_(True)))).all():
                 followers[org_id].append(sub)
             snoozed = await snoozed_in(session, {s.conversation_id for subs in
                                                  followers.values() for s in subs},

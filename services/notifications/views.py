@@ -32,6 +32,9 @@ class SubscriptionView:
     notify_tz: str | None = None  # the zone of notify_time (NOTIFY_TZ unless its own)
     quiet_days: tuple[int, ...] = (6, 7)  # ISO weekdays without digests
     last_digest_on: dt.date | None = None  # the local day of its last pass
+    digests: bool = True  # expiry digests (and licence alerts)
+    monthly_report: bool = False  # the monthly licence report, on the first working day
+    last_report_month: str | None = None  # YYYY-MM: the local month of its last report
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class PassResult:
     subscriptions: int = 0
     digests: int = 0
     items: int = 0
+    reports: int = 0  # monthly licence reports queued
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,11 @@ def _any(*concepts: str) -> Callable[[Signals], bool]:
     return lambda s: any(c in s.concepts for c in concepts)
 
 
+def _report(s: Signals) -> bool:
+    """The monthly licence report is named ("licence report", "rapport des licences")."""
+    return "licence_report" in s.concepts or _has("report_word", "license")(s)
+
+
 def _faq_context(s: Signals) -> bool:
     """A question about the product, not the data ("how many" is a count, not a how-to)."""
     return not s.has_subject and not s.has_range and not s.has_threshold \
@@ -54,6 +59,12 @@ RULES: tuple[Rule, ...] = (
     Rule(Intent.NOTIFY_SNOOZE, lambda s: "snooze" in s.concepts and "how" not in s.concepts
          and (s.has_subject or s.has_duration)),
     Rule(Intent.NOTIFY_SNOOZED, lambda s: "snooze" in s.concepts and "how" not in s.concepts),
+    Rule(Intent.REPORT_STOP, lambda s: _report(s) and "stop" in s.concepts
+         and "how" not in s.concepts and not s.has_subject),
+    Rule(Intent.REPORT_SUBSCRIBE, lambda s: _report(s) and "how" not in s.concepts
+         and not s.has_subject and not s.has_range and (
+             _any("subscribe", "notify")(s)
+             or (_any("send", "deliver")(s) and _any("here", "recurring")(s)))),
     Rule(Intent.NOTIFY_STOP, lambda s: _has("notify", "stop")(s) and "how" not in s.concepts),
     Rule(Intent.NOTIFY_STATUS, lambda s: "notify_status" in s.concepts
          and "how" not in s.concepts and not s.has_subject),
@@ -81,9 +92,8 @@ RULES: tuple[Rule, ...] = (
     Rule(Intent.FAQ, lambda s: _faq_context(s) and "can_i_see" in s.concepts
          and not s.has_filter, faq="what_can_i_see"),
     Rule(Intent.AUDIT, lambda s: "audit_log" in s.concepts and not s.has_subject),
-    Rule(Intent.LICENCE_REPORT, lambda s: (
-        "licence_report" in s.concepts or _has("report_word", "license")(s))
-        and not _any("send", "notify", "how")(s) and not s.has_subject),
+    Rule(Intent.LICENCE_REPORT, lambda s: _report(s) and not _any("notify", "how")(s)
+         and not s.has_subject),
     Rule(Intent.OPERATOR_COUNT, lambda s: _has("operator", "count")(s) and not s.has_subject
          and s.kind is None),
     Rule(Intent.OPERATORS, lambda s: "operator" in s.concepts and not s.has_subject

@@ -194,6 +194,24 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "bilan des licences", "rapport licences",
     ),
     "report_word": ("report", "reports", "rapport", "rapports", "bilan"),
+    # where a recurring message goes, and how it is asked for ("send … to this channel")
+    "here": (
+        "here", "in here", "this channel", "this chat", "this conversation", "this team",
+        "channel", "chat", "conversation", "ici", "ce canal", "cette conversation",
+        "ce chat", "cette equipe", "canal",
+    ),
+    "recurring": (
+        "every month", "each month", "every 1st", "on the 1st", "chaque mois", "tous les mois",
+        "mensuellement", "chaque debut de mois", "every start of month",
+    ),
+    "subscribe": (
+        "subscribe", "subscribe me", "sign up", "sign me up", "abonne", "abonner", "abonnez",
+        "abonnes", "inscris", "inscrire", "inscrivez",
+    ),
+    "deliver": (
+        "post", "posts", "poste", "poster", "postez", "publish", "publie", "publier",
+        "publiez", "share", "partage", "partager", "partagez", "deliver", "deliver it",
+    ),
     "snooze": (
         "snooze", "snoozed", "snoozes", "snoozer", "snoozes", "pause", "en pause",
         "mettre en pause", "mets en pause", "met en pause", "mettez en pause",

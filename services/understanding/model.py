@@ -24,6 +24,8 @@ class Intent:
     NOTIFY_SETTINGS = "notify_settings"
     NOTIFY_STATUS = "notify_status"  # this conversation's deliveries: last digest, failures
     LICENCE_REPORT = "licence_report"  # the monthly licence report of a month, on demand
+    REPORT_SUBSCRIBE = "report_subscribe"  # post it here on each month's first working day
+    REPORT_STOP = "report_stop"
     NOTIFY_SNOOZE = "notify_snooze"  # leave an organization out of this conversation's alerts
     NOTIFY_UNSNOOZE = "notify_unsnooze"
     NOTIFY_SNOOZED = "notify_snoozed"  # what is snoozed in this conversation

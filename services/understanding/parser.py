@@ -562,7 +562,8 @@ def find_context(r: Reading) -> None:
 NO_NAME_INTENTS = frozenset({
     Intent.HELP, Intent.FAQ, Intent.OPERATORS, Intent.OPERATOR_COUNT, Intent.AUDIT,
     Intent.ADD_OPERATOR, Intent.REMOVE_OPERATOR, Intent.CHANGE_ROLE, Intent.NOTIFY_SUBSCRIBE,
-    Intent.NOTIFY_STOP, Intent.NOTIFY_SETTINGS, Intent.NOTIFY_SNOOZED, Intent.NOTIFY_STATUS})
+    Intent.NOTIFY_STOP, Intent.NOTIFY_SETTINGS, Intent.NOTIFY_SNOOZED, Intent.NOTIFY_STATUS,
+    Intent.REPORT_SUBSCRIBE, Intent.REPORT_STOP})
 # Commands about one organization: a name that matches nothing is "not found", the
 # command stays what it is.
 NAMED_COMMANDS = frozenset({Intent.SEND_ACTIVATION, Intent.NOTIFY_SNOOZE,

@@ -21,6 +21,7 @@ from cards.describe import Described
 from cards.help import welcome_card
 from cards.lists import ListView, org_list_card
 from cards.notices import error_card, not_operator_card
+from cards.notification_status import status_card
 from cards.notifications import (
     digest_card,
     gone_card,
@@ -32,13 +33,14 @@ from cards.notifications import (
 from cards.operator_requests import approval_card, change_confirm_card
 from cards.operator_requests import confirm_card as operator_confirm_card
 from cards.ranking import RankingView, ranking_card
-from cards.report import report_card
+from cards.report import posted_report_card, report_card, report_subscribed_card
 from services.activation import Completion, Target
 from services.directory.rankings import Group, Ranking, RankItem
 from services.directory.reports import MonthlyReport, Seats
 from services.directory.views import OrgPage, OrgRef, OrgRow
 from services.i18n import messages
 from services.notifications import Digest, DigestItem, SubscriptionView
+from services.notifications.status import DeliveryProblem, DeliveryStatus, LastDigest
 from services.notifications.views import SnoozeView
 from services.operators import RequestView
 from services.understanding.model import Filters
@@ -72,6 +74,21 @@ QUESTIONS = {
 SUBSCRIPTION = SubscriptionView(1, "channel", "19:c@thread.tacv2", "p-contoso",
                                 "Contoso Partners", (30, 7, 1), "en", None, True, ALICE,
                                 None, 6)
+
+# the monthly report only, in a personal chat, at 09:00 Paris time
+REPORTING = SubscriptionView(2, "personal", "a:1", "p-contoso", "Contoso Partners",
+                             (30, 7, 1), "fr", "09:00", True, ALICE, None, 6,
+                             notify_tz="Europe/Paris", digests=False, monthly_report=True,
+                             last_report_month="2026-11")
+
+
+def _status() -> DeliveryStatus:
+    sent = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC)
+    return DeliveryStatus(
+        (SUBSCRIPTION, REPORTING), LastDigest(sent, 12),
+        (SnoozeView("c-1", "Café Lumière", TODAY + dt.timedelta(days=14)),),
+        (DeliveryProblem(41, "report", "dead", "400 BadSyntax", 3, sent),
+         DeliveryProblem(40, "digest", "retrying", "429 TooManyRequests", 2, sent)), 1)
 
 
 def _digest() -> Digest:
@@ -205,9 +222,12 @@ def built_cards(language: str) -> dict[str, dict[str, Any]]:
         "breakdown_partner": breakdown_card(_breakdown(language, "partner"), tr),
         "breakdown_month": breakdown_card(_breakdown(language, "month"), tr),
         "report": report_card(_report(), tr),
+        "report_posted": posted_report_card(_report(), tr),
+        "report_subscribed": report_subscribed_card(REPORTING, dt.date(2027, 1, 1), tr),
         "notify_subscribed": subscribed_card(SUBSCRIPTION, tr),
-        "notify_settings": settings_card([SUBSCRIPTION], tr),
-        "notify_settings_none": settings_card([], tr),
+        "notify_settings": settings_card([SUBSCRIPTION, REPORTING], tr, TODAY),
+        "notify_settings_none": settings_card([], tr, TODAY),
+        "notify_status": status_card(_status(), tr, "Europe/Paris", TODAY),
         "notify_install": install_offer_card(tr),
         "notify_gone": gone_card(SUBSCRIPTION, "BotNotInConversationRoster", tr),
         "welcome_stranger": welcome_card(None, tr),
