@@ -13,7 +13,7 @@ from bot.turn.context import BadCardData, Reply, Request
 from cards.common import inert
 from cards.notices import notice_card
 from cards.notification_status import status_card
-from cards.notifications import settings_card, snoozes_card, subscribed_card
+from cards.notifications import digest_activity, settings_card, snoozes_card, subscribed_card
 from services.notifications import NotificationError
 from services.notifications.schedule import Schedule, schedule_in, without_times
 from services.notifications.snoozes import MAX_SNOOZE_DAYS
@@ -172,9 +172,10 @@ async def _snooze(req: Request, organization_id: str, days: int) -> Reply:
     if refused is not None:
         return refused
     try:
-        view = await req.services.notifications.snoozes.snooze(
+        view = await req.services.notifications.snooze(
             req.scope, conversation_id_of(req), kind=conversation_kind(req),
-            organization_id=organization_id, days=days, today=req.today, cid=req.cid)
+            organization_id=organization_id, days=days, today=req.today,
+            render=digest_activity, cid=req.cid)
     except NotificationError as exc:
         return message_reply(req, intent, f"notify.error.{exc.code}", exc.code)
     message = req.tr("notify.snoozed", organization=inert(view.organization_name),

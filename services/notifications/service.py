@@ -59,6 +59,7 @@ from services.notifications.views import (
     LicenseChange,
     NotificationError,
     PassResult,
+    SnoozeView,
     SubscriptionView,
 )
 from services.scope import Right, Scope
@@ -553,6 +554,27 @@ class NotificationService:
                 await self._rebuild(session, outbox_id, entries, today, render)
         return len(affected)
 
+    async def snooze(self, scope: Scope, conversation_id: str, *, kind: str,
+                     organization_id: str, days: object, today: dt.date, render: Render,
+                     cid: str | None = None) -> SnoozeView:
+        """Snooze an organization in a conversation (services/notifications/snoozes.py);
+        a digest already queued there and not sent yet is rebuilt without it, in the same
+        transaction (cancelled when nothing is left)."""
+        async def rebuild_queued(session: AsyncSession) -> None:
+            queued = (await session.execute(select(OutboxMessage.id).where(
+                OutboxMessage.conversation_id == conversation_id,
+                OutboxMessage.kind == "digest", OutboxMessage.status == "pending")
+                .order_by(OutboxMessage.id))).scalars().all()
+            for outbox_id in queued:
+                entries = list((await session.execute(select(NotificationSent).where(
+                    NotificationSent.outbox_id == outbox_id).with_for_update())).scalars())
+                if entries:
+                    await self._rebuild(session, outbox_id, entries, today, render)
+
+        return await self.snoozes.snooze(scope, conversation_id, kind=kind,
+                                         organization_id=organization_id, days=days,
+                                         today=today, cid=cid, then=rebuild_queued)
+
     async def _rebuild(self, session: AsyncSession, outbox_id: int,
                        entries: list[NotificationSent], today: dt.date, render: Render) -> None:
         message = await session.get(OutboxMessage, outbox_id, with_for_update=True)
@@ -565,18 +587,23 @@ class NotificationService:
         scope = subscription_scope(sub, org)
         current = {i.subscription_id: i for i in await self._expiring(
             session, scope, today, max(e.lead_days for e in entries))}
+        quiet = (await snoozed_in(session, [sub.conversation_id], today)).get(
+            sub.conversation_id, set())
         items, dropped = [], []
         for entry in entries:
             item = current.get(entry.subscription_id)
-            if item is None or item.expires_on != entry.expires_on:
-                dropped.append(entry)  # renewed (a new term) or removed: not expiring
+            if item is None or item.expires_on != entry.expires_on \
+                    or item.organization_id in quiet:
+                # renewed (a new term), removed, or snoozed since: not announced now (a
+                # snoozed one is announced when it comes back, the entry being gone)
+                dropped.append(entry)
             else:
                 items.append(DigestItem(**{**item.__dict__, "lead_days": entry.lead_days}))
         for entry in dropped:
             await session.delete(entry)
         if not items:
             message.status = "cancelled"
-            message.last_error = "nothing left to announce (renewed or removed)"
+            message.last_error = "nothing left to announce (renewed, removed or snoozed)"
             return
         items.sort(key=lambda i: (i.expires_on, i.organization_name, i.subscription_id))
         leads = clean_leads(sub.lead_days)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +20,7 @@ from services.notifications.views import NotificationError, SnoozeView
 from services.scope import Right, Scope
 
 MAX_SNOOZE_DAYS = 30
+AfterSnooze = Callable[[AsyncSession], Awaitable[object]]
 
 
 def check_days(days: object) -> int:
@@ -56,7 +57,9 @@ class Snoozes:
 
     async def snooze(self, scope: Scope, conversation_id: str, *, kind: str,
                      organization_id: str, days: object, today: dt.date,
-                     cid: str | None = None) -> SnoozeView:
+                     cid: str | None = None, then: AfterSnooze | None = None) -> SnoozeView:
+        """THEN runs in the snooze's transaction once it is written (the notification
+        service rebuilds the digests already queued for the conversation)."""
         _check_kind(scope, kind)
         count = check_days(days)
         if not conversation_id or not isinstance(organization_id, str) \
@@ -80,6 +83,9 @@ class Snoozes:
                                                          "conversation": conversation_id,
                                                          "days": count},
                                    correlation_id=cid))
+            if then is not None:
+                await session.flush()
+                await then(session)
         return SnoozeView(organization_id, name, until)
 
     async def unsnooze(self, scope: Scope, conversation_id: str, *, kind: str,
