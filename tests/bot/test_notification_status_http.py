@@ -68,7 +68,7 @@ async def test_status_shows_a_retry_waiting(bot: Bot) -> None:
     assert drained.retried == 1 and drained.sent == 0
     _, card = await _status(bot)
     assert "Digest to be retried (1 attempts so far): 429" in card
-    assert "1 messages waiting to be sent." in card
+    assert "Waiting to be sent: 1." in card
 
 
 async def test_status_of_a_conversation_without_subscription(bot: Bot) -> None:
