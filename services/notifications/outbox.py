@@ -14,21 +14,24 @@ message whose claim was lost meanwhile is left to its new holder, unsent.
 - 403 BotNotInConversationRoster / MessageWritesBlocked and 404: the bot is gone from the
   conversation; its subscription is deactivated and `on_gone` tells the admins;
 - other errors: retried at most FEW_ATTEMPTS times, then dead-lettered.
-A crash between sending and marking leaves the row claimed until its claim expires; it
-is then sent again (at least once, never lost)."""
+Sent messages are marked MARK_BATCH at a time, and at least every quarter of a claim (at
+most a second), so a sent message is marked while its claim holds. A crash between
+sending and marking leaves the rows claimed until their claim expires; they are then
+sent again (at least once, never lost)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import random
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import utc_now
@@ -46,6 +49,7 @@ GONE_CODES = frozenset({"BotNotInConversationRoster", "MessageWritesBlocked",
 MAX_ATTEMPTS = 8
 FEW_ATTEMPTS = 3
 CLAIM_S = 120.0
+MARK_BATCH = 64  # sent messages marked per transaction
 
 OnGone = Callable[[list[SubscriptionView]], Awaitable[None]]
 
@@ -79,6 +83,7 @@ class OutboxSender:
         self._backoff = backoff
         self.holder = holder or uuid.uuid4().hex[:16]
         self._claim_s = claim_s
+        self._sent: list[dict[str, Any]] = []  # sent, to be marked (see _flush_sent)
 
     async def claim(self, limit: int) -> list[OutboxMessage]:
         """Take up to LIMIT due messages for this holder. The UPDATE re-checks that each
@@ -125,9 +130,12 @@ class OutboxSender:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max_wait_s
         running: set[asyncio.Task[str]] = set()
+        stop = asyncio.Event()
+        marker = asyncio.create_task(self._mark_sent_until(stop))
         try:
             while True:
-                if len(running) < self._batch:
+                # top up by half a pipeline at a time: one claim for many messages
+                if len(running) <= self._batch // 2:
                     for message in await self.claim(self._batch - len(running)):
                         running.add(asyncio.create_task(self._send(message)))
                 if running:
@@ -138,6 +146,7 @@ class OutboxSender:
                         if outcome in totals:  # "lost": another holder has it now
                             totals[outcome] += 1
                     continue
+                await self._flush_sent()
                 wait = await self._next_due_in()
                 if not until_idle or wait is None or loop.time() + wait > deadline:
                     return DrainResult(**totals)
@@ -145,6 +154,8 @@ class OutboxSender:
         finally:
             for task in running:
                 task.cancel()
+            stop.set()
+            await marker  # its last flush marks what is left
 
     async def _next_due_in(self) -> float | None:
         async with self._sessions() as session:
@@ -172,9 +183,36 @@ class OutboxSender:
                                                          message.activity)
             except ConnectorError as exc:
                 return await self._failed(message, exc)
-        await self._mark(message.id, status="sent", sent_at=utc_now(), activity_id=activity_id,
-                         attempts=message.attempts + 1, claimed_until=None)
+        self._sent.append({"mid": message.id, "at": utc_now(), "aid": activity_id,
+                           "attempts": message.attempts + 1})
+        if len(self._sent) >= MARK_BATCH:
+            await self._flush_sent()
         return "sent"
+
+    async def _mark_sent_until(self, stop: asyncio.Event) -> None:
+        """Flush the sent marks often enough that no claim of a sent message expires
+        before it is marked (another drain would send it again), until STOP."""
+        every = min(1.0, self._claim_s / 4)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every)
+            await self._flush_sent()
+
+    async def _flush_sent(self) -> None:
+        """Mark the messages sent since the last flush, in one transaction (one UPDATE
+        executed for each; was a transaction per message). Like `_mark`, only those this
+        holder still has and that are still pending: a cancellation meanwhile stands."""
+        batch, self._sent = self._sent, []
+        if not batch:
+            return
+        table = cast(Table, OutboxMessage.__table__)
+        stmt = (update(table).where(table.c.id == bindparam("mid"),
+                                    table.c.claimed_by == self.holder,
+                                    table.c.status == "pending")
+                .values(status="sent", sent_at=bindparam("at"), activity_id=bindparam("aid"),
+                        attempts=bindparam("attempts"), claimed_until=None))
+        async with self._sessions() as session, session.begin():
+            await (await session.connection()).execute(stmt, batch)
 
     async def _failed(self, message: OutboxMessage, exc: ConnectorError) -> str:
         attempts = message.attempts + 1
