@@ -60,7 +60,8 @@ def _name_cell(item: DigestItem, show_parent: bool) -> TableCell:
 def _snooze_cell(item: DigestItem, tr: Messages) -> TableCell:
     """'Snooze 7 days': the server decides from the clicker and this conversation."""
     return TableCell(items=[ActionSet(actions=[ExecuteAction(
-        title=tr("notify.snooze.button", n=SNOOZE_BUTTON_DAYS), verb=verbs.NOTIFY_SNOOZE,
+        title=tr("notify.snooze.short"), tooltip=tr("notify.snooze.button", n=SNOOZE_BUTTON_DAYS),
+        verb=verbs.NOTIFY_SNOOZE,
         data={"verb": verbs.NOTIFY_SNOOZE, "org": item.organization_id,
               "days": SNOOZE_BUTTON_DAYS})])])
 
@@ -103,6 +104,8 @@ def digest_card(digest: Digest, tr: Messages) -> dict[str, Any]:
         if len(items) > ROWS:
             body.append(paragraph(tr("notify.digest.more", n=len(items) - ROWS),
                                   is_subtle=True))
+        body.append(paragraph(tr("notify.digest.snooze_hint", n=SNOOZE_BUTTON_DAYS),
+                              is_subtle=True, size="Small"))
     elif not digest.renewed_since:
         body.append(paragraph(tr("notify.digest.none_at_risk")))
     if digest.renewed:
@@ -114,7 +117,7 @@ def digest_card(digest: Digest, tr: Messages) -> dict[str, Any]:
     if len(digest.upcoming) > 1:
         body.append(VerticalBarChart(
             title=tr("notify.digest.chart"), fallback="drop", show_bar_values=True,
-            data=[VerticalBarChartDataValue(x=tr.date(week), y=n)
+            data=[VerticalBarChartDataValue(x=tr.day(week), y=n)
                   for week, n in digest.upcoming]))
     actions: list[Any] = []
     if items:

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -49,6 +49,10 @@ class Messages:
 
     def date(self, value: dt.date) -> str:
         return format_date(value, format="medium", locale=self.language)
+
+    def day(self, value: dt.date) -> str:
+        """A day without its year, for narrow places (a chart's axis): "Nov 23", "23 nov."."""
+        return format_skeleton("MMMd", value, locale=self.language)
 
     def month(self, value: dt.date) -> str:
         return format_date(value, format="MMM yyyy", locale=self.language)
