@@ -5,9 +5,12 @@ A token is `<32 random characters>.<HMAC-SHA256 of them with the server key>` (U
 base64); only the SHA-256 of the whole token is stored, with the operator's id and the
 question as structured data (intent, kind, filters, measure, grouping, limit, language,
 day). A token whose signature does not verify is refused before any database read; a
-stored one is marked used in the same statement that checks it is unused and unexpired,
-so two downloads of one link cannot both succeed, on any number of instances. The
-question runs again at download time with the operator's current scope."""
+stored one is checked (unused, unexpired) before the question runs again with the
+operator's current scope, then marked used in the same statement that checks it again,
+in the transaction that writes the download's audit event (`export.downloaded`: the
+operator, the question's intent, the number of rows and the link's id, never the
+token): two downloads of one link cannot both succeed, on any number of instances, and
+every file served has its audit row."""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import Clock, utc_now
-from services.db.models import ExportLink
+from services.db.models import AuditEvent, ExportLink, Operator
 from services.scope import Scope
 from services.understanding.model import GROUPINGS, MEASURES, Filters, Intent
 
@@ -35,6 +38,7 @@ KINDS = ("customer", "partner", "distributor")
 LANGUAGES = ("en", "fr")
 TOKEN_RE = re.compile(r"^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})$")
 PRUNE_AFTER = dt.timedelta(days=1)  # used and expired rows are kept this long
+DOWNLOADED = "export.downloaded"  # the audit event of a file served
 
 
 def export_key(secret: str, fallback: str) -> bytes:
@@ -109,17 +113,44 @@ class Refusal(StrEnum):
     REMOVED = "removed"  # the operator is no longer active: 403
 
 
+@dataclass(frozen=True)
+class StoredLink:
+    """A stored link, the operator it was made for and what it asks: what the audit log
+    names of a download or a refused one (never the token)."""
+
+    link_id: int
+    operator_id: int
+    email: str
+    organization_id: str
+    intent: str | None  # as stored (a refused link's question may not validate)
+    kind: str | None
+
+    def audit_data(self) -> dict[str, Any]:
+        asked = {"intent": self.intent, "kind": self.kind}
+        return {"link": self.link_id, **{k: v for k, v in asked.items() if v is not None}}
+
+
 class ExportRefused(Exception):  # noqa: N818 - a refusal, not an error
-    def __init__(self, reason: Refusal) -> None:
+    def __init__(self, reason: Refusal, stored: StoredLink | None = None) -> None:
         super().__init__(reason.value)
         self.reason = reason
+        self.stored = stored  # None when no stored link matches (forged, unknown)
 
 
 @dataclass(frozen=True)
 class Redeemed:
-    link_id: int
-    operator_id: int
+    """A link that may be downloaded (checked, not yet used) and its question."""
+
+    stored: StoredLink
     question: ExportQuestion
+
+    @property
+    def link_id(self) -> int:
+        return self.stored.link_id
+
+    @property
+    def operator_id(self) -> int:
+        return self.stored.operator_id
 
 
 class ExportService:
@@ -149,29 +180,57 @@ class ExportService:
                                    expires_at=now + self._ttl))
         return self.url(token)
 
-    async def redeem(self, token: str) -> Redeemed:
-        """The link's operator and question, marking it used; ExportRefused otherwise."""
+    async def check(self, token: str) -> Redeemed:
+        """The link's operator and question if it may be downloaded now (nothing is
+        written: `claim` uses it); ExportRefused otherwise."""
         if not signed(self._key, token):
             raise ExportRefused(Refusal.INVALID)
         hashed, now = token_hash(token), self._clock()
+        async with self._sessions() as session:
+            row = (await session.execute(
+                select(ExportLink, Operator.email, Operator.organization_id)
+                .join(Operator, Operator.id == ExportLink.operator_id)
+                .where(ExportLink.token_hash == hashed))).first()
+        if row is None:
+            raise ExportRefused(Refusal.INVALID)
+        link, email, organization_id = row
+        stored = StoredLink(link.id, link.operator_id, email, organization_id,
+                            _text(link.question, "intent"), _text(link.question, "kind"))
+        if link.used_at is not None:
+            raise ExportRefused(Refusal.USED, stored)
+        if _aware(link.expires_at) <= now:
+            raise ExportRefused(Refusal.EXPIRED, stored)
+        try:
+            question = ExportQuestion.from_data(link.question)
+        except (ValueError, KeyError):
+            raise ExportRefused(Refusal.INVALID, stored) from None
+        return Redeemed(stored, question)
+
+    async def claim(self, link: Redeemed, scope: Scope, rows: int,
+                    cid: str | None = None) -> None:
+        """Mark LINK used, if it still is unused and unexpired, with the audit event of
+        SCOPE's operator downloading ROWS rows, in one transaction; ExportRefused (used:
+        another download took it first, or expired meanwhile) otherwise."""
+        now = self._clock()
         async with self._sessions.begin() as session:
-            link = (await session.execute(select(ExportLink).where(
-                ExportLink.token_hash == hashed))).scalar_one_or_none()
-            if link is None:
-                raise ExportRefused(Refusal.INVALID)
-            if link.used_at is not None:
-                raise ExportRefused(Refusal.USED)
-            if _aware(link.expires_at) <= now:
-                raise ExportRefused(Refusal.EXPIRED)
             claimed = await session.execute(update(ExportLink).where(
-                ExportLink.id == link.id, ExportLink.used_at.is_(None)).values(used_at=now))
+                ExportLink.id == link.link_id, ExportLink.used_at.is_(None),
+                ExportLink.expires_at > now).values(used_at=now))
             if not claimed.rowcount:  # type: ignore[attr-defined]
-                raise ExportRefused(Refusal.USED)  # another download took it first
-            try:
-                question = ExportQuestion.from_data(link.question)
-            except (ValueError, KeyError):
-                raise ExportRefused(Refusal.INVALID) from None
-            return Redeemed(link.id, link.operator_id, question)
+                expired = (await session.execute(select(ExportLink.used_at).where(
+                    ExportLink.id == link.link_id))).scalar_one_or_none() is None
+                raise ExportRefused(Refusal.EXPIRED if expired else Refusal.USED, link.stored)
+            session.add(AuditEvent(
+                actor=scope.email, organization_id=scope.organization_id, action=DOWNLOADED,
+                target=f"export-link:{link.link_id}", before=None,
+                after={"link": link.link_id, "intent": str(link.question.intent),
+                       "kind": link.question.kind, "rows": rows},
+                correlation_id=cid, created_at=now))
+
+
+def _text(data: Any, key: str) -> str | None:
+    value = data.get(key) if isinstance(data, dict) else None
+    return None if value is None else str(value)[:40]
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

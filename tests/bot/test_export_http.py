@@ -1,11 +1,14 @@
 """CSV export over HTTP: a list, ranking or breakdown card carries "Download CSV"
 (Action.OpenUrl to /export/<token>); the file holds the same items, in the same order,
-as `ask --json` for the same question and operator; a link works once, for 10 minutes,
-for an operator who is still active; a forged token gets nothing. On SQLite and
-PostgreSQL."""
+as `ask --json` for the same question and operator, under a first line that states the
+question, the operator and the data's date; a link works once, for 10 minutes, for an
+operator who is still active; a forged token gets nothing. Each file served is one
+`export.downloaded` audit row; each refusal of a stored link one refused-action row; no
+token in the audit log or the log. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -14,15 +17,17 @@ import urllib.parse
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
-from bot.app import SERVICES
+from bot.app import SERVICES, create_app
 from bot.cli.ask import Asker
 from bot.logs import RedactingFormatter
+from bot.settings import load_settings
 from cards.download import export_url_of
 from services.clock import utc_now
 from services.db.engine import Database
-from services.db.models import ExportLink, Operator, OperatorStatus
+from services.db.meta import DATA_CHANGED_AT
+from services.db.models import AppMeta, AuditEvent, ExportLink, Operator, OperatorStatus
 from services.exports.links import token_hash
 from services.i18n import Messages
 from tests.support.demo_turns import card_of, demo_asker, demo_client
@@ -71,7 +76,8 @@ async def test_a_list_file_is_the_ask_answer_every_item(client: Any, asker: Aske
     status, ctype, body = await download(client, await link_of(client, SOFIA, question))
     assert status == 200 and ctype.startswith("text/csv")
     title, columns, rows = parse_csv(body, ",")
-    assert "Sofia Marino" in title and SOFIA in title and "Nov 23, 2026" in title
+    assert "Sofia Marino" in title and SOFIA in title
+    assert "between Oct 1, 2026 and Dec 31, 2026" in title  # the question, of Nov 23
     assert columns[:4] == ["ID", "Name", "Parent ID", "Partner"]
     tr = Messages("en")
     renewal = columns.index("Renewal")
@@ -118,7 +124,7 @@ async def test_french_file_semicolons_decimal_comma_bom(client: Any, asker: Aske
     status, _, body = await download(client, await link_of(client, SOFIA, question, "fr-FR"))
     assert status == 200
     title, columns, rows = parse_csv(body, ";")
-    assert "demandé par Sofia Marino" in title and "23 nov. 2026" in title
+    assert "demandé par Sofia Marino" in title
     assert columns[0] == "Identifiant"
     assert [{"id": r[0], "name": r[1], "value": int(r[2])} for r in rows] == answer["groups"]
     assert "Belgique" in {r[1] for r in rows}
@@ -214,3 +220,176 @@ async def test_a_cached_card_gets_a_new_link_for_each_asker(client: Any) -> None
     assert first != second
     assert (await download(client, first))[0] == 200
     assert (await download(client, second))[0] == 200
+
+
+async def _set_data_changed_at(db: Database, when: dt.datetime | None) -> None:
+    async with db.sessions.begin() as session:
+        await session.execute(delete(AppMeta).where(AppMeta.key == DATA_CHANGED_AT))
+        if when is not None:
+            session.add(AppMeta(key=DATA_CHANGED_AT, value=when.isoformat()))
+
+
+async def test_the_header_states_the_data_date(client: Any, demo_db: Database,
+                                               aiohttp_client: Any) -> None:
+    """The day of the network's last change ("Data as of" on the cards), in NOTIFY_TZ;
+    the export's day only when that is unknown."""
+    await _set_data_changed_at(demo_db, dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC))
+    _, _, body = await download(client, await link_of(client, SOFIA, "licenses per SKU"))
+    title, _, _ = parse_csv(body, ",")
+    assert " — data of Nov 20, 2026, exported " in title and title.endswith("(UTC)")
+    _, _, body = await download(client, await link_of(client, SOFIA,
+                                                      "nombre de clients par pays", "fr-FR"))
+    title, _, _ = parse_csv(body, ";")
+    assert " — données du 20 nov. 2026, exportées le " in title
+
+    paris = await aiohttp_client(create_app(load_settings(
+        DATABASE_URL=demo_db.url, BOT_ID="", NOTIFY_TZ="Europe/Paris"), database=demo_db))
+    _, _, body = await download(paris, await link_of(paris, SOFIA, "licenses per SKU"))
+    title, _, _ = parse_csv(body, ",")
+    assert " — data of Nov 21, 2026, exported " in title  # 00:30 in Paris
+    assert title.endswith("(Europe/Paris)")
+
+    await _set_data_changed_at(demo_db, None)  # never recorded: the export's day
+    path = await link_of(client, SOFIA, "licenses per SKU")
+    before = Messages("en").date(utc_now().date())
+    _, _, body = await download(client, path)
+    after = Messages("en").date(utc_now().date())
+    title, _, _ = parse_csv(body, ",")
+    assert f" — data of {before}, exported {before}" in title \
+        or f" — data of {after}, exported {after}" in title
+
+
+async def _audit_rows(db: Database) -> list[AuditEvent]:
+    async with db.sessions() as session:
+        return list((await session.execute(
+            select(AuditEvent).order_by(AuditEvent.id))).scalars().all())
+
+
+async def _link_ids(db: Database) -> list[int]:
+    async with db.sessions() as session:
+        return list((await session.execute(
+            select(ExportLink.id).order_by(ExportLink.id))).scalars().all())
+
+
+async def _organization_of(db: Database, email: str) -> str:
+    async with db.sessions() as session:
+        return (await session.execute(select(Operator.organization_id).where(
+            Operator.email == email))).scalar_one()
+
+
+async def test_a_download_is_audited_without_its_token(
+        client: Any, demo_db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    before = await _audit_rows(demo_db)
+    path = await link_of(client, SOFIA, "top 5 customers by licenses")
+    assert [e.id for e in await _audit_rows(demo_db)] == [e.id for e in before]  # a link
+    status, _, _ = await download(client, path)
+    assert status == 200
+    (event,) = [e for e in await _audit_rows(demo_db) if e.id not in {b.id for b in before}]
+    (link_id,) = await _link_ids(demo_db)
+    assert (event.actor, event.organization_id, event.action, event.target) == (
+        SOFIA, await _organization_of(demo_db, SOFIA), "export.downloaded",
+        f"export-link:{link_id}")
+    assert event.before is None
+    assert event.after == {"link": link_id, "intent": "ranking", "kind": "customer", "rows": 5}
+    assert event.correlation_id
+    ours = [r.getMessage() for r in caplog.records if r.name == "bot.web.export"]
+    assert any(f"cid={event.correlation_id}:" in line for line in ours)  # one id for both
+
+    token = path.removeprefix("/export/")
+    await download(client, path)  # refused (used): its audit row has no token either
+    stored = repr([(e.actor, e.organization_id, e.action, e.target, e.before, e.after,
+                    e.correlation_id) for e in await _audit_rows(demo_db)])
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "aiohttp.access")
+    for secret in (token, *token.split(".")):
+        assert secret not in stored and secret not in logged
+    assert token_hash(token) not in stored  # (the SQL echo at DEBUG shows the stored hash)
+
+
+async def _refusals(db: Database) -> list[tuple[str, str | None, str | None, Any]]:
+    return [(e.actor, e.organization_id, e.target, e.after)
+            for e in await _audit_rows(db) if e.action == "action.refused"]
+
+
+async def test_refused_downloads_of_a_stored_link_are_audited(
+        client: Any, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As refused actions of the link's operator (limited per hour, pruned daily); a
+    token that matches no stored link names nobody: logged, not audited."""
+    sofia_org = await _organization_of(demo_db, SOFIA)
+    used = await link_of(client, SOFIA, "top 5 customers by licenses")
+    assert (await download(client, used))[0] == 200
+    assert (await download(client, used))[0] == 410
+    (used_id,) = await _link_ids(demo_db)
+    assert await _refusals(demo_db) == [
+        (SOFIA, sofia_org, "export.download", {"reason": "used", "data": {
+            "link": str(used_id), "intent": "ranking", "kind": "customer"}})]
+
+    expired = await link_of(client, SOFIA, "licenses per SKU")
+    exports = client.server.app[SERVICES].exports
+    monkeypatch.setattr(exports, "_clock", lambda: utc_now() + dt.timedelta(minutes=11))
+    assert (await download(client, expired))[0] == 410
+    monkeypatch.undo()
+    expired_id = (await _link_ids(demo_db))[-1]
+    assert (await _refusals(demo_db))[1:] == [
+        (SOFIA, sofia_org, "export.download",
+         {"reason": "expired", "data": {"link": str(expired_id), "intent": "breakdown",
+                                        "kind": "customer"}})]
+
+    nonce, signature = used.removeprefix("/export/").split(".")
+    for forged in (f"{nonce[:-1]}{'x' if nonce[-1] != 'x' else 'y'}.{signature}",
+                   "not-a-token"):
+        assert (await download(client, f"/export/{forged}"))[0] == 404
+    assert len(await _refusals(demo_db)) == 2  # nobody to name
+
+    removed = await link_of(client, CLAIRE, "customers")
+    claire_org = await _organization_of(demo_db, CLAIRE)
+    async with demo_db.sessions.begin() as session:
+        await session.execute(update(Operator).where(Operator.email == CLAIRE).values(
+            status=OperatorStatus.REMOVED))
+    assert (await download(client, removed))[0] == 403
+    removed_id = (await _link_ids(demo_db))[-1]
+    assert (await _refusals(demo_db))[2:] == [
+        (CLAIRE, claire_org, "export.download",
+         {"reason": "removed", "data": {"link": str(removed_id), "intent": "list",
+                                        "kind": "customer"}})]
+    assert not [e for e in await _audit_rows(demo_db) if e.action == "export.downloaded"
+                and e.actor == CLAIRE]
+
+
+async def test_a_download_out_of_the_operators_scope_is_audited(
+        client: Any, demo_db: Database) -> None:
+    """Claire (a distributor) asked for partners, then moved to a partner, which sees no
+    partners: no data, a refused action, the link still unused."""
+    path = await link_of(client, CLAIRE, "partners")
+    async with demo_db.sessions.begin() as session:
+        await session.execute(update(Operator).where(Operator.email == CLAIRE).values(
+            organization_id="p-contoso"))
+    status, _, body = await download(client, path)
+    assert status == 403 and b"p-" not in body
+    (link_id,) = await _link_ids(demo_db)
+    assert await _refusals(demo_db) == [
+        (CLAIRE, "p-contoso", "export.download", {"reason": "out_of_scope", "data": {
+            "link": str(link_id), "intent": "list", "kind": "partner"}})]
+    assert not [e for e in await _audit_rows(demo_db) if e.action == "export.downloaded"]
+
+
+async def test_two_downloads_of_one_link_at_once_serve_one_file(
+        client: Any, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both pass the check and run the question; the use of the link, with its audit
+    row, is claimed once."""
+    path = await link_of(client, SOFIA, "customers")
+    exports = client.server.app[SERVICES].exports
+    check, both_checked = exports.check, asyncio.Barrier(2)
+
+    async def check_together(token: str) -> Any:
+        checked = await check(token)
+        await asyncio.wait_for(both_checked.wait(), 10)
+        return checked
+
+    monkeypatch.setattr(exports, "check", check_together)
+    results = await asyncio.gather(*(download(client, path) for _ in range(2)))
+    assert sorted(status for status, _, _ in results) == [200, 410]
+    downloads = [e for e in await _audit_rows(demo_db) if e.action == "export.downloaded"]
+    assert len(downloads) == 1 and downloads[0].after is not None
+    ((_, _, body),) = [r for r in results if r[0] == 200]
+    assert downloads[0].after["rows"] == len(parse_csv(body, ",")[2])
