@@ -7,13 +7,10 @@ on or before the day after the expiry and expiring later), never from the bot's 
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import datetime as dt
 import json
-import os
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +24,7 @@ from tests.bot.test_notifications_http import CHANNEL, TODAY, Bot
 from tests.bot.test_notifications_http import bot as bot  # noqa: F401 - the fixture
 from tests.conftest import demo_document
 from tests.support import activities as A
+from tests.support.cli import run_cli
 
 DEMO = json.loads((Path(__file__).parents[2] / "bot/demo/partner-demo.json").read_text())
 CLAIRE_AAD = "9888c69f-850f-5e5b-acd2-c8fdf8762ab4"  # admin, Alpha Distribution
@@ -307,23 +305,13 @@ async def test_the_snooze_button_and_forged_clicks(bot: Bot) -> None:
     assert await _count(bot.database, NotificationSnooze) == 2
 
 
-async def _cli(url: str, *args: str) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
-    env.update(DATABASE_URL=url, NOTIFY_SCHEDULER="off")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", *args, env=env, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT)
-    out, _ = await proc.communicate()
-    return int(proc.returncode or 0), out.decode()
-
-
 async def test_cli_pass_posts_the_renewal_aware_digest(bot: Bot, backend: str) -> None:
     if backend != "sqlite":
         pytest.skip("the CLI reaches this test's database by URL: a SQLite file")
     await bot.say_in_channel("notify this channel 30 days before expiry")
     await bot.say_in_channel("snooze Boulangerie Dupont for 7 days")
-    code, out = await _cli(bot.database.url, "notify", "run", "--now", "2026-11-23",
-                           "--wait", "5")
+    code, out = await run_cli(bot.database.url, "notify", "run", "--now", "2026-11-23",
+                              "--wait", "5")
     assert code == 0, out
     card = bot.digests()[-1]
     at_risk, renewed = expected("p-contoso", TODAY, 30)

@@ -5,8 +5,6 @@ posted exactly once."""
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
@@ -19,6 +17,7 @@ from services.network.importer import NetworkImporter
 from services.notifications import NotificationService
 from services.scope import ScopeService
 from tests.conftest import demo_document
+from tests.support.cli import run_cli
 from tests.support.databases import PG_SKIP_REASON, PG_URL, separate_pg_database
 from tests.support.fake_connector import FakeConnector
 
@@ -30,16 +29,6 @@ CHANNELS = 120
 async def pg_url() -> AsyncIterator[str]:
     async with separate_pg_database() as url:
         yield url
-
-
-async def _run(url: str, *args: str) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
-    env.update(DATABASE_URL=url, NOTIFY_SCHEDULER="off")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", *args, env=env, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT)
-    out, _ = await proc.communicate()
-    return int(proc.returncode or 0), out.decode()
 
 
 async def test_two_processes_send_each_digest_once(pg_url: str, aiohttp_server: Any) -> None:
@@ -60,8 +49,8 @@ async def test_two_processes_send_each_digest_once(pg_url: str, aiohttp_server: 
                 kind="channel", lead_days=[30], language="en")
     finally:
         await db.dispose()
-    results = await asyncio.gather(*(_run(pg_url, "notify", "run", "--now", "2026-11-23",
-                                          "--wait", "5") for _ in range(2)))
+    results = await asyncio.gather(*(run_cli(pg_url, "notify", "run", "--now", "2026-11-23",
+                                             "--wait", "5") for _ in range(2)))
     assert [code for code, _ in results] == [0, 0], results
     outputs = " | ".join(out for _, out in results)
     # One process makes the digests; the other ran at the same time (skipped: the lease
@@ -71,5 +60,5 @@ async def test_two_processes_send_each_digest_once(pg_url: str, aiohttp_server: 
         outputs
     posts = Counter(s.conversation_id for s in connector.sent)
     assert len(posts) == CHANNELS and set(posts.values()) == {1}
-    code, status = await _run(pg_url, "notify", "status")
+    code, status = await run_cli(pg_url, "notify", "status")
     assert code == 0 and f"{CHANNELS} sent" in status and "0 pending" in status
