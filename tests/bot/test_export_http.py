@@ -30,21 +30,13 @@ from services.db.meta import DATA_CHANGED_AT
 from services.db.models import AppMeta, AuditEvent, ExportLink, Operator, OperatorStatus
 from services.exports.links import token_hash
 from services.i18n import Messages
-from tests.support.demo_turns import card_of, demo_asker, demo_client
+from tests.support.demo_turns import asker as asker  # noqa: F401 - the fixture
+from tests.support.demo_turns import card_of
+from tests.support.demo_turns import client as client  # noqa: F401 - the fixture
 
 TODAY = dt.date(2026, 11, 23)
 SOFIA = "sofia.marino@coreview.example"  # the provider: sees every level
 CLAIRE = "claire.martin@alphadist.example"  # a distributor
-
-
-@pytest.fixture
-async def client(aiohttp_client: Any, demo_db: Database) -> Any:
-    return await demo_client(aiohttp_client, demo_db)
-
-
-@pytest.fixture
-def asker(demo_db: Database) -> Asker:
-    return demo_asker(demo_db)
 
 
 async def link_of(client: Any, email: str, text: str, locale: str = "en-US") -> str:

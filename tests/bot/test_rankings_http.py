@@ -14,10 +14,11 @@ import pytest
 
 import bot.turn.questions as questions
 from bot.cli.ask import Asker
-from services.db.engine import Database
 from services.understanding.model import Filters, Intent, Query
 from tests.conftest import demo_document
-from tests.support.demo_turns import card_of, demo_asker, demo_client
+from tests.support.demo_turns import asker as asker  # noqa: F401 - the fixture
+from tests.support.demo_turns import card_of
+from tests.support.demo_turns import client as client  # noqa: F401 - the fixture
 
 TODAY = dt.date(2026, 11, 23)
 SOFIA, CLAIRE, ALICE, NINA = ("sofia.marino@coreview.example",
@@ -65,16 +66,6 @@ def contract_parser(monkeypatch: pytest.MonkeyPatch) -> None:
                      text=text)
 
     monkeypatch.setattr(questions, "parse", parse)
-
-
-@pytest.fixture
-async def client(aiohttp_client: Any, demo_db: Database) -> Any:
-    return await demo_client(aiohttp_client, demo_db)
-
-
-@pytest.fixture
-def asker(demo_db: Database) -> Asker:
-    return demo_asker(demo_db)
 
 
 def table(card: dict[str, Any]) -> list[list[str]]:

@@ -1,9 +1,14 @@
 """Asking the demo network through the real turn: over HTTP as a demo operator (the
-operator's Teams identity from the fixture), or with `ask`."""
+operator's Teams identity from the fixture), or with `ask`.
+
+The fixtures `client` (the web app on the demo network) and `asker` are for a test
+module to import (`from tests.support.demo_turns import client as client`)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import pytest
 
 from bot.app import create_app
 from bot.cli.ask import Asker
@@ -35,3 +40,13 @@ async def card_of(client: Any, email: str, text: str, locale: str = "en-US") -> 
     assert resp.status == 200
     (card,) = A.cards_of(await resp.json())
     return card
+
+
+@pytest.fixture
+async def client(aiohttp_client: Any, demo_db: Database) -> Any:
+    return await demo_client(aiohttp_client, demo_db)
+
+
+@pytest.fixture
+def asker(demo_db: Database) -> Asker:
+    return demo_asker(demo_db)
