@@ -15,9 +15,9 @@ from sqlalchemy import select
 from bot.app import SERVICES
 from bot.jobs.notifications import NotificationRunner
 from services.db.models import ChannelSubscription
-from tests.bot.test_notification_renewals_http import _cli
 from tests.bot.test_notifications_http import Bot
 from tests.bot.test_notifications_http import bot as bot  # noqa: F401 - the fixture
+from tests.support.cli import run_cli
 
 UTC = dt.UTC
 
@@ -119,13 +119,13 @@ async def test_cli_pass_at_a_time(bot: Bot, backend: str) -> None:
     if backend != "sqlite":
         pytest.skip("the CLI reaches this test's database by URL: a SQLite file")
     await bot.say_in_channel("notify this channel 30 days before expiry at 9:00 Paris time")
-    code, out = await _cli(bot.database.url, "notify", "run", "--now",
+    code, out = await run_cli(bot.database.url, "notify", "run", "--now",
                            "2026-11-23T08:59+01:00", "--wait", "1")
     assert code == 0 and "0 digests" in out, out
-    code, out = await _cli(bot.database.url, "notify", "run", "--now",
+    code, out = await run_cli(bot.database.url, "notify", "run", "--now",
                            "2026-11-23T09:00+01:00", "--wait", "5")
     assert code == 0 and "1 digests" in out, out
-    code, out = await _cli(bot.database.url, "notify", "run", "--now", "2026-11-23",
+    code, out = await run_cli(bot.database.url, "notify", "run", "--now", "2026-11-23",
                            "--wait", "1")
     assert code == 0 and "0 digests" in out, out
     assert len(bot.digests()) == 1
