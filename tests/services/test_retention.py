@@ -165,7 +165,12 @@ async def _refused_rows(db: Database, actor: str) -> int:
 
 async def test_refused_actions_are_written_at_most_n_an_hour_per_actor(
         database: Database, caplog: Any) -> None:
-    audit, other_instance = AuditLog(database.sessions), AuditLog(database.sessions)
+    # a fixed clock: the count is per clock hour (a CI run once crossed one mid-test)
+    def clock() -> dt.datetime:
+        return dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+
+    audit = AuditLog(database.sessions, clock=clock)
+    other_instance = AuditLog(database.sessions, clock=clock)
     with caplog.at_level(logging.WARNING, logger="services.audit"):
         written = [await audit.refused("mallory@contoso.example", "p-contoso",
                                        "approve_request", "forbidden", {"request": n})
