@@ -17,6 +17,7 @@ from services.audit import AuditLog
 from services.conversations import ConversationBook
 from services.db.engine import Database
 from services.directory import Directory, NameResolver
+from services.directory.search import OrgSearch
 from services.exports import ExportService, export_key
 from services.feed import (
     MAX_SKEW_S,
@@ -95,6 +96,7 @@ class BotServices:
     scopes: ScopeService
     directory: Directory
     names: NameResolver
+    search: OrgSearch
     operators: OperatorService
     audit: AuditLog
     accounts: AccountVerifier
@@ -134,6 +136,7 @@ class BotServices:
             scopes=scopes,
             directory=Directory(s),
             names=NameResolver(s),
+            search=OrgSearch(s),
             operators=OperatorService(s, notifications.owners),
             audit=AuditLog(s),
             accounts=accounts,

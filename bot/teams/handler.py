@@ -11,16 +11,20 @@ from botbuilder.core import InvokeResponse, Storage, TurnContext
 from bot.services import BotServices
 from bot.teams.dialogs import DialogHost
 from bot.teams.events import TeamsEvents
-from bot.teams.turn import CARD_ACTION, TeamsTurn
+from bot.teams.turn import CARD_ACTION, SEARCH_QUERY, TeamsTurn
 from bot.turn.pipeline import (
     CARD_ACTION_STEPS,
     MESSAGE_STEPS,
+    SEARCH_STEPS,
     admit,
     continue_sign_in,
     run_steps,
     sign_in_failed,
 )
 from services.scope import Scope
+
+# The invokes that are turns of their own pipeline (the others: sign-in, events).
+INVOKE_STEPS = {CARD_ACTION: CARD_ACTION_STEPS, SEARCH_QUERY: SEARCH_STEPS}
 
 
 class PartnerBot(TeamsEvents):
@@ -40,8 +44,9 @@ class PartnerBot(TeamsEvents):
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         turn = self.turn(turn_context)
-        if turn_context.activity.name == CARD_ACTION:
-            await run_steps(CARD_ACTION_STEPS, turn)
+        steps = INVOKE_STEPS.get(str(turn_context.activity.name))
+        if steps is not None:
+            await run_steps(steps, turn)
             return turn.response or InvokeResponse(status=int(HTTPStatus.OK))
         if not (await admit(turn)).admitted:
             turn.intent = "refused"

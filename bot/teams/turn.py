@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 CARD_ACTION = "adaptiveCard/action"
+SEARCH_QUERY = "composeExtension/query"
+COMPOSE_EXTENSION = "composeExtension"
 
 
 class TeamsTurn:
@@ -59,6 +61,8 @@ class TeamsTurn:
         verb, data = action.get("verb"), action.get("data")
         self.verb: str = verb if isinstance(verb, str) else ""
         self.data: dict[str, Any] = data if isinstance(data, dict) else {}
+        if self.kind == "search":
+            self.data = search_data(value)
         self._admission: Admission | None = None
         self.response: InvokeResponse | None = None
 
@@ -71,6 +75,8 @@ class TeamsTurn:
             return "message"
         if activity.type == ActivityTypes.invoke and activity.name == CARD_ACTION:
             return "card_action"
+        if activity.type == ActivityTypes.invoke and activity.name == SEARCH_QUERY:
+            return "search"
         return "other"
 
     @property
@@ -139,6 +145,11 @@ class TeamsTurn:
             body = {"statusCode": int(HTTPStatus.OK), "type": MESSAGE_CONTENT_TYPE,
                     "value": message or ""}
         self.response = InvokeResponse(status=int(HTTPStatus.OK), body=body)
+
+    async def respond_search(self, result: dict[str, Any]) -> None:
+        """A search message extension's answer: results, or a message."""
+        self.response = InvokeResponse(status=int(HTTPStatus.OK),
+                                       body={COMPOSE_EXTENSION: result})
 
     async def deliver(self, reply: Reply, scope: Scope) -> None:
         if reply.post_request is not None:
@@ -209,3 +220,14 @@ class TeamsTurn:
 
     async def sign_out(self) -> None:
         await self._dialogs.sign_out(self.context)
+
+
+def search_data(value: dict[str, Any]) -> dict[str, Any]:
+    """A composeExtension/query's command and text, as the search handler validates them:
+    the 'query' parameter ('' on the command's initial run)."""
+    params = value.get("parameters")
+    text: Any = ""
+    for param in params if isinstance(params, list) else []:
+        if isinstance(param, dict) and param.get("name") == "query":
+            text = param.get("value", "")
+    return {"command": value.get("commandId"), "text": text}

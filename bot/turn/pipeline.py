@@ -16,10 +16,11 @@ from typing import Any, Protocol
 from bot.services import BotServices
 from bot.turn.context import Reply, Request
 from bot.turn.questions import answer
-from bot.turn.routing import handler_for_verb, run
+from bot.turn.routing import SEARCH_HANDLER, handler_for_verb, run
 from bot.turn.trust import Admission, Caller, Refusal
 from cards.common import clicked_language
 from cards.notices import not_operator_card, notice_card
+from cards.search import search_message
 from services.correlation import current_correlation_id
 from services.i18n import Messages
 from services.roster import RosterMember
@@ -49,7 +50,7 @@ class Turn(Protocol):
     reply: Reply | None  # the reply built for this turn (`partnerbot ask` reads it)
 
     @property
-    def kind(self) -> str: ...  # "message", "card_action" or "other" (events, invokes)
+    def kind(self) -> str: ...  # "message", "card_action", "search" or "other"
     def where(self) -> dict[str, Any]: ...  # this conversation and team, for handlers
     def dialog_card_owner(self) -> str | None: ...  # a dialog card's Submit: its owner
     def is_sender(self, owner: str) -> bool: ...
@@ -58,6 +59,7 @@ class Turn(Protocol):
     async def say(self, card: dict[str, Any]) -> None: ...
     async def respond(self, card: dict[str, Any] | None = None,
                       message: str | None = None) -> None: ...  # a card action's answer
+    async def respond_search(self, result: dict[str, Any]) -> None: ...  # a search's answer
     async def deliver(self, reply: Reply, scope: Scope) -> None: ...
     async def announce(self, reply: Reply) -> None: ...  # a decided card's notices, copies
     async def continue_dialog(self, scope: Scope) -> bool: ...
@@ -93,6 +95,8 @@ async def trust_gate(turn: Turn) -> bool:
     turn.intent = f"refused:{admission.refusal.value}"
     if turn.kind == "card_action":  # said in the invoke's answer, not in the chat
         await turn.respond(message=refusal_text(turn.tr, admission.refusal))
+    elif turn.kind == "search":
+        await turn.respond_search(search_message(refusal_text(turn.tr, admission.refusal)))
     elif turn.kind == "message" and admission.tell:
         await turn.say(refusal_card(turn.tr, admission.refusal))
     return True
@@ -214,6 +218,28 @@ async def card_verb(turn: Turn) -> bool:
     return True
 
 
+async def search_organizations(turn: Turn) -> bool:
+    """The search message extension: the searcher's own organizations, from their scope
+    (the query is only the handler's input)."""
+    turn.intent = "search"
+    scope = _scope(turn)
+    if scope is None:
+        key = "sso.not_signed_in" if turn.services.identity else "refusal.not_operator.body"
+        await turn.respond_search(search_message(turn.tr(key)))
+        return True
+    query = Query(intent=Intent.UNKNOWN, language=turn.tr.language, today=turn.today)
+    reply = await run(SEARCH_HANDLER, Request(scope, query, turn.tr, turn.services,
+                                              turn.today, turn.data,
+                                              cid=current_correlation_id(), **turn.where()))
+    turn.reply = reply
+    if reply.answer.get("error"):
+        await _audit_refusal(turn, scope, str(reply.answer["error"]))
+        await turn.respond_search(search_message(str(reply.answer.get("message", ""))))
+        return True
+    await turn.respond_search(reply.card)
+    return True
+
+
 # -- the pipelines -----------------------------------------------------------------------
 
 MESSAGE_STEPS: tuple[Step, ...] = (
@@ -229,6 +255,11 @@ MESSAGE_STEPS: tuple[Step, ...] = (
 CARD_ACTION_STEPS: tuple[Step, ...] = (
     trust_gate,           # 1. Teams only, tenant, rate, who the operator is
     card_verb,            # 2. the verb's handler, from the clicker's scope
+)
+
+SEARCH_STEPS: tuple[Step, ...] = (
+    trust_gate,             # 1. Teams only, tenant, rate, who the operator is
+    search_organizations,   # 2. the searcher's own organizations matching the query
 )
 
 
@@ -280,5 +311,5 @@ async def _not_your_dialog(turn: Turn) -> None:
 async def _audit_refusal(turn: Turn, scope: Scope | None, reason: str) -> None:
     actor = scope.email if scope is not None else f"aad:{turn.caller.sender}"
     await turn.services.audit.refused(actor, scope.organization_id if scope else None,
-                                      turn.verb[:40], reason, turn.data,
+                                      turn.verb[:40] or turn.kind, reason, turn.data,
                                       current_correlation_id())

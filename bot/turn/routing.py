@@ -7,7 +7,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from bot.handlers import activation, directory, help, notifications, operators, rankings, reports
+from bot.handlers import (
+    activation,
+    directory,
+    help,
+    notifications,
+    operators,
+    rankings,
+    reports,
+    search,
+)
 from bot.handlers.common import not_found, refusal
 from bot.turn.context import BadCardData, Reply, Request
 from cards import verbs
@@ -73,6 +82,9 @@ VERB_HANDLERS: dict[str, Handler] = {
     verbs.NOTIFY_SNOOZE: notifications.handle_snooze_button,
     verbs.REPORT_CSV: reports.handle_report_csv,
 }
+
+# The search message extension's query (composeExtension/query).
+SEARCH_HANDLER: Handler = search.handle_search
 
 
 def handler_for_intent(intent: str) -> Handler:

@@ -138,6 +138,14 @@ class Directory:
         lists PostgreSQL walks the name index and stops at the page, so it counts apart."""
         return filters.expiry is not None or session.get_bind().dialect.name == "sqlite"
 
+    async def rows_of(self, ids: list[str], today: dt.date,
+                      filters: Filters | None = None) -> list[OrgRow]:
+        """The rows of organizations the caller already found in scope (the search
+        message extension), in the order of IDS; with FILTERS' expiry range, each says
+        whether it is renewed or at risk."""
+        async with self._sessions() as session:
+            return await self._rows(session, ids, today, filters or Filters())
+
     async def _rows(self, session: AsyncSession, ids: list[str], today: dt.date,
                     filters: Filters) -> list[OrgRow]:
         if not ids:
