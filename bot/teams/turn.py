@@ -55,6 +55,8 @@ class TeamsTurn:
         self.full_answer = bool(context.turn_state.get(FULL_ANSWER))
         self.text = strip_mentions(activity.text or "") \
             if activity.type == ActivityTypes.message else ""
+        self.only_attachments = activity.type == ActivityTypes.message and \
+            bool(activity.attachments) and not self.text.strip() and activity.value is None
         value: dict[str, Any] = activity.value if isinstance(activity.value, dict) else {}
         action: dict[str, Any] = value["action"] if isinstance(value.get("action"), dict) \
             else {}

@@ -45,6 +45,7 @@ class Turn(Protocol):
     verb: str  # a card action's verb and data ('' and {} for a message)
     data: dict[str, Any]
     full_answer: bool  # `partnerbot ask`: list answers carry every item
+    only_attachments: bool  # a message with cards or files and no text
     intent: str  # what the turn log records
     admission: Admission | None
     reply: Reply | None  # the reply built for this turn (`partnerbot ask` reads it)
@@ -99,6 +100,15 @@ async def trust_gate(turn: Turn) -> bool:
         await turn.respond_search(search_message(refusal_text(turn.tr, admission.refusal)))
     elif turn.kind == "message" and admission.tell:
         await turn.say(refusal_card(turn.tr, admission.refusal))
+    return True
+
+
+async def shared_card(turn: Turn) -> bool:
+    """A message holding only a card (a search result a user shared here, or any card or
+    file) asks nothing: no answer, rather than "I didn't understand"."""
+    if not turn.only_attachments:
+        return False
+    turn.intent = "shared_card"
     return True
 
 
@@ -244,12 +254,13 @@ async def search_organizations(turn: Turn) -> bool:
 
 MESSAGE_STEPS: tuple[Step, ...] = (
     trust_gate,           # 1. Teams only, tenant, rate, who the operator is
-    length_limit,         # 2. too long to be a question
-    sign_out,             # 3. "sign out" (Teams SSO)
-    sign_in,              # 4. not signed in yet (Teams SSO)
-    dialog_in_progress,   # 5. the sender's own dialog takes the message
-    foreign_dialog_card,  # 6. someone else's dialog card: nothing changes
-    answer_question,      # 7. understand, route to the intent's handler, reply
+    shared_card,          # 2. only a card or a file (a shared search result): no question
+    length_limit,         # 3. too long to be a question
+    sign_out,             # 4. "sign out" (Teams SSO)
+    sign_in,              # 5. not signed in yet (Teams SSO)
+    dialog_in_progress,   # 6. the sender's own dialog takes the message
+    foreign_dialog_card,  # 7. someone else's dialog card: nothing changes
+    answer_question,      # 8. understand, route to the intent's handler, reply
 )
 
 CARD_ACTION_STEPS: tuple[Step, ...] = (

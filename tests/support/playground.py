@@ -184,6 +184,31 @@ class Playground:
             assert response.status == 200, text
             return json.loads(text) if text else None
 
+    async def search(self, conversation: str, text: str, *, user: str = "user-alice",
+                     command: str = "findCustomer") -> dict[str, Any]:
+        """The search message extension, as USER types TEXT in its search box."""
+        body = {"name": "composeExtension/query", "from": {"id": user},
+                "conversation": {"id": conversation},
+                "value": {"commandId": command,
+                          "parameters": [{"name": "query", "value": text}],
+                          "queryOptions": {"skip": 0, "count": 25}}}
+        async with self.session.post(f"{self.base}/_conversation/v1/invoke",
+                                     json=body) as response:
+            answer = await response.text()
+            assert response.status == 200, answer
+            return dict(json.loads(answer)["composeExtension"])
+
+    async def post_card(self, conversation: str, card: dict[str, Any], *,
+                        user: str = "user-alice") -> str:
+        """A message holding CARD, as the compose box sends a chosen search result."""
+        body = {"from": {"id": user}, "attachmentLayout": "list", "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
+        async with self.session.post(
+                f"{self.base}/_conversation/v1/conversations/{conversation}/messages",
+                json=body) as response:
+            assert response.status == 200, await response.text()
+            return str((await response.json())["messageId"])
+
     async def wait_for(self, predicate: Callable[[dict[str, Any]], bool],
                        seconds: float = 20) -> dict[str, Any]:
         """The first streamed event PREDICATE accepts (events are few: scan them all)."""
