@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from microsoft_teams.cards import ExecuteAction, TextBlock
+from microsoft_teams.cards import ActionSet, ExecuteAction, TextBlock
 
 from cards import verbs
 from cards.common import card, inert, paragraph, title
+from cards.followups import ask_button
 from services.i18n import Messages
 from services.scope import Page, Scope
+
+PLACEHOLDER = "\u2039"  # "‹customer›": an example to complete, not to send as it is
 
 EXAMPLES: dict[Page, tuple[str, ...]] = {
     Page.CUSTOMERS: (
@@ -32,6 +35,13 @@ def _help_action(tr: Messages) -> ExecuteAction:
     return ExecuteAction(title=tr("action.help"), verb=verbs.HELP, data={"verb": verbs.HELP})
 
 
+def _example(text: str) -> Any:
+    """A whole question is a button that asks it; one with a ‹placeholder› is text."""
+    if PLACEHOLDER in text:
+        return paragraph(f"- {text}", spacing="Small")
+    return ActionSet(actions=[ask_button(text, text)], spacing="Small")
+
+
 def help_card(scope: Scope, tr: Messages) -> dict[str, Any]:
     pages = ", ".join(tr(f"page.{p.value}") for p in scope.pages)
     body: list[Any] = [
@@ -42,7 +52,7 @@ def help_card(scope: Scope, tr: Messages) -> dict[str, Any]:
     ]
     for page in scope.pages:
         for key in EXAMPLES.get(page, ()):
-            body.append(paragraph(f"- {tr(key)}", spacing="Small"))
+            body.append(_example(tr(key)))
     org = inert(scope.organization_name)
     if scope.is_admin:
         body.append(paragraph(tr("help.admin.title"), weight="Bolder"))

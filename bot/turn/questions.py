@@ -11,10 +11,12 @@ from bot.services import BotServices
 from bot.turn.context import Reply, Request
 from bot.turn.routing import handler_for_intent, run
 from cards.download import with_export_url
+from cards.followups import with_follow_ups
 from services.correlation import current_correlation_id
 from services.i18n import Messages
-from services.scope import Scope
+from services.scope import Page, Scope
 from services.understanding import parse
+from services.understanding.followups import follow_ups
 from services.understanding.language import detect_language
 
 
@@ -48,6 +50,9 @@ async def answer(services: BotServices, scope: Scope, text: str, tr: Messages,
     request = Request(scope, query, tr, services, today, full_answer=full_answer,
                       cid=current_correlation_id(), **(where or {}))
     reply = await run(handler_for_intent(query.intent), request)
+    if not reply.answer.get("error"):
+        suggested = follow_ups(query, tr, partners=scope.can_view(Page.PARTNERS))
+        reply = replace(reply, card=with_follow_ups(reply.card, suggested))
     if key is not None:
         answers.put(key, reply)
     return Answered(reply, query.intent)

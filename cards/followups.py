@@ -1,0 +1,31 @@
+"""Buttons that ask a question: the suggested next questions under an answer and the
+help card's examples. A click sends the question as the user's own message (Teams
+messageBack: the chat shows it, the bot answers it like typed text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_teams.cards import ActionSet, SubmitAction
+
+from services.understanding.followups import FollowUp
+
+
+def ask_button(label: str, question: str) -> SubmitAction:
+    return SubmitAction(title=label, data={"msteams": {
+        "type": "messageBack", "text": question, "displayText": question}})
+
+
+def ask_buttons(follow_ups: list[FollowUp]) -> list[ActionSet]:
+    """One button a line: three side by side would run off a phone's card width."""
+    return [ActionSet(actions=[ask_button(f.label, f.question)],
+                      spacing="Medium" if n == 0 else "Small")
+            for n, f in enumerate(follow_ups)]
+
+
+def with_follow_ups(value: dict[str, Any], follow_ups: list[FollowUp]) -> dict[str, Any]:
+    """A copy of a card with FOLLOW_UPS as buttons at the end of its body."""
+    if not follow_ups:
+        return value
+    buttons = [b.model_dump(by_alias=True, exclude_none=True) for b in ask_buttons(follow_ups)]
+    return {**value, "body": [*value.get("body", []), *buttons]}
