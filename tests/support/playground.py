@@ -26,6 +26,9 @@ CLI = ROOT / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
 BOT_ID = "00000000-0000-0000-0000-000000000001"  # .m365agentsplayground.yml
 
 
+DEMO_DATE = "2026-11-23"  # bot/demo/partner-demo.json's as_of
+
+
 def missing_reason() -> str | None:
     """Why the Playground cannot run here (None: it can)."""
     if shutil.which("node") is None:
@@ -93,9 +96,10 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
     env.update(DATABASE_URL=database_url, PORT=str(bot_port), NOTIFY_SCHEDULER="off",
                TEAMSAPPTESTER_BROWSER="none", APPLICATION_INSIGHTS_NO_STATSBEAT="true")
-    bot = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--demo"], cwd=workdir,
-                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True)
+    # The demo as shipped (its dates not moved to today): the tests' dates and digests.
+    bot = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--demo",
+                            "--demo-date", DEMO_DATE], cwd=workdir, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     playground = subprocess.Popen(
         ["node", str(CLI), "-e", f"http://127.0.0.1:{bot_port}/api/messages", "-c", "msteams",
          "-p", str(playground_port), "--disable-telemetry"],
