@@ -53,7 +53,7 @@ class TeamsTurn:
         self.tr = messages(activity.locale)
         self.today = turn_date(context)
         self.full_answer = bool(context.turn_state.get(FULL_ANSWER))
-        self.text = strip_mentions(activity.text or "") \
+        self.text = strip_mentions(activity.text or asked_by_button(activity.value)) \
             if activity.type == ActivityTypes.message else ""
         self.only_attachments = activity.type == ActivityTypes.message and \
             bool(activity.attachments) and not self.text.strip() and activity.value is None
@@ -233,3 +233,15 @@ def search_data(value: dict[str, Any]) -> dict[str, Any]:
         if isinstance(param, dict) and param.get("name") == "query":
             text = param.get("value", "")
     return {"command": value.get("commandId"), "text": text}
+
+
+def asked_by_button(value: Any) -> str:
+    """The question of a button that asks one (Action.Submit as Teams' imBack or
+    messageBack), when the client sends the card's data rather than the text (Teams
+    sends the text; the Agents Playground sends the data): just as if it was typed."""
+    msteams = value.get("msteams") if isinstance(value, dict) else None
+    if not isinstance(msteams, dict):
+        return ""
+    asked = msteams.get("value") if msteams.get("type") == "imBack" else \
+        msteams.get("text") if msteams.get("type") == "messageBack" else None
+    return asked if isinstance(asked, str) else ""

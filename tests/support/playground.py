@@ -213,6 +213,15 @@ class Playground:
             assert response.status == 200, await response.text()
             return str((await response.json())["messageId"])
 
+    async def submit(self, conversation: str, message_id: str, data: dict[str, Any], *,
+                     user: str = "user-alice") -> None:
+        """Action.Submit on a card, as the Playground's web client sends it (the data)."""
+        body = {"conversation": {"id": conversation}, "from": {"id": user},
+                "replyToId": message_id, "value": data}
+        async with self.session.post(f"{self.base}/_conversation/v1/submit",
+                                     json=body) as response:
+            assert response.status == 200, await response.text()
+
     async def wait_for(self, predicate: Callable[[dict[str, Any]], bool],
                        seconds: float = 20) -> dict[str, Any]:
         """The first streamed event PREDICATE accepts (events are few: scan them all)."""
