@@ -1,14 +1,25 @@
-"""The audit log of an organization (admins)."""
+"""The audit log of an organization (admins). One entry an event, without a table so that
+e-mail addresses have the card's whole width on a phone: what was done with the date on
+its right, then by whom and on what."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from microsoft_teams.cards import ColumnDefinition, Table, TableRow
+from microsoft_teams.cards import Container, TextBlock
 
-from cards.common import card, cell, inert, paragraph, title
+from cards.common import card, entry, fitting, inert, note, paragraph, title
 from services.audit import AuditEntry
 from services.i18n import Messages
+
+
+def _entry(e: AuditEntry, tr: Messages, first: bool) -> Container:
+    under = [note(tr("audit.by", who=inert(e.actor)))]
+    if e.target:
+        under.append(note(tr("audit.on", target=inert(e.target)), is_subtle=True))
+    return entry([TextBlock(text=inert(e.action), wrap=True, weight="Bolder")],
+                 [TextBlock(text=tr.date(e.at.date()), size="Small", is_subtle=True,
+                            horizontal_alignment="Right")], under, first=first)
 
 
 def audit_card(organization: str, entries: list[AuditEntry], tr: Messages) -> dict[str, Any]:
@@ -16,12 +27,12 @@ def audit_card(organization: str, entries: list[AuditEntry], tr: Messages) -> di
     if not entries:
         body.append(paragraph(tr("audit.empty")))
         return card(body)
-    header = TableRow(cells=[cell(tr(k), weight="Bolder") for k in (
-        "audit.col.when", "audit.col.who", "audit.col.what", "audit.col.target")])
-    rows = [TableRow(cells=[
-        cell(tr.date(e.at.date()), size="Small"), cell(inert(e.actor), size="Small"),
-        cell(inert(e.action), size="Small"), cell(inert(e.target or "—"), size="Small"),
-    ]) for e in entries]
-    body.append(Table(columns=[ColumnDefinition(width=w) for w in (2, 3, 3, 3)],
-                      rows=[header, *rows], first_row_as_headers=True, show_grid_lines=False))
-    return card(body)
+
+    def build(n: int) -> dict[str, Any]:  # fewer when long names would not fit
+        shown: list[Any] = [_entry(e, tr, i == 0) for i, e in enumerate(entries[:n])]
+        if n < len(entries):
+            shown.append(paragraph(tr("card.shown", shown=n, total=len(entries)),
+                                   is_subtle=True, size="Small"))
+        return card(body + shown)
+
+    return fitting(build, len(entries))

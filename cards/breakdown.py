@@ -11,7 +11,6 @@ from typing import Any
 
 from microsoft_teams.cards import (
     Column,
-    ColumnDefinition,
     ColumnSet,
     Container,
     HorizontalBarChart,
@@ -23,7 +22,7 @@ from microsoft_teams.cards import (
     VerticalBarChartDataValue,
 )
 
-from cards.common import card, cell, inert, paragraph, title
+from cards.common import RIGHT, card, cell, fitting, inert, paragraph, table, title
 from cards.describe import Described, describe
 from cards.download import download_actions
 from services.directory.rankings import Group
@@ -78,10 +77,10 @@ def _bars(groups: list[Group], tr: Messages) -> Container:
             bar.append(Column(width=top - g.value, items=[TextBlock(text=" ", size="Small")]))
         rows.append(ColumnSet(spacing="Small", columns=[
             Column(width=3, vertical_content_alignment="Center",
-                   items=[TextBlock(text=inert(g.name), size="Small", wrap=False)]),
-            Column(width=6, vertical_content_alignment="Center",
+                   items=[TextBlock(text=inert(g.name), size="Small", wrap=True)]),
+            Column(width=5, vertical_content_alignment="Center",
                    items=[ColumnSet(columns=bar)]),
-            Column(width=1, vertical_content_alignment="Center", items=[TextBlock(
+            Column(width=2, vertical_content_alignment="Center", items=[TextBlock(
                 text=tr.number(g.value), size="Small", horizontal_alignment="Right")]),
         ]))
     return Container(items=rows)
@@ -105,15 +104,11 @@ def measure_name(view: BreakdownView, tr: Messages) -> str:
 
 
 def _table(view: BreakdownView, groups: list[Group], tr: Messages) -> Table:
-    value = measure_name(view, tr)
-    header = TableRow(cells=[cell(tr(f"breakdown.col.{view.group_by}"), weight="Bolder"),
-                             cell(value, weight="Bolder", horizontal_alignment="Right")])
     rows = [TableRow(cells=[cell(inert(g.name)),
-                            cell(tr.number(g.value), horizontal_alignment="Right")])
+                            cell(tr.number(g.value), horizontal_alignment=RIGHT)])
             for g in groups]
-    return Table(columns=[ColumnDefinition(width=7), ColumnDefinition(
-        width=3, horizontal_cell_content_alignment="Right")], rows=[header, *rows],
-        first_row_as_headers=True, show_grid_lines=False)
+    return table([1, "112px"], [tr(f"breakdown.col.{view.group_by}"),
+                                measure_name(view, tr)], rows, right=(1,))
 
 
 def breakdown_card(view: BreakdownView, tr: Messages) -> dict[str, Any]:
@@ -124,11 +119,14 @@ def breakdown_card(view: BreakdownView, tr: Messages) -> dict[str, Any]:
     if not view.groups:
         body.append(paragraph(tr("breakdown.empty")))
         return card(body)
-    shown = view.groups if view.group_by == "month" else view.groups[:MAX_GROUPS]
-    if len(shown) < len(view.groups):
-        body.append(paragraph(tr("breakdown.more", shown=len(shown),
-                                 total=tr.number(len(view.groups))), size="Small",
-                              spacing="Small"))
-    body.append(_chart(view, shown, chart_title, tr))
-    body.append(_table(view, shown, tr))
-    return card(body, download_actions(view.export_url, tr))
+    largest = view.groups if view.group_by == "month" else view.groups[:MAX_GROUPS]
+
+    def build(n: int) -> dict[str, Any]:  # fewer when long names would not fit
+        shown = largest[:n]
+        more = [paragraph(tr("breakdown.more", shown=len(shown),
+                             total=tr.number(len(view.groups))), size="Small",
+                          spacing="Small")] if len(shown) < len(view.groups) else []
+        return card([*body, *more, _chart(view, shown, chart_title, tr),
+                     _table(view, shown, tr)], download_actions(view.export_url, tr))
+
+    return fitting(build, len(largest))

@@ -10,12 +10,11 @@ from babel.dates import get_day_names
 from microsoft_teams.cards import (
     ActionSet,
     Column,
-    ColumnDefinition,
     ColumnSet,
+    Container,
     ExecuteAction,
     Fact,
     FactSet,
-    Table,
     TableCell,
     TableRow,
     TextBlock,
@@ -25,7 +24,7 @@ from microsoft_teams.cards import (
 
 from cards import verbs
 from cards.activation import send_button
-from cards.common import card, cell, inert, paragraph, title
+from cards.common import RIGHT, card, cell, fitting, inert, note, paragraph, table, title
 from services.i18n import Messages
 from services.notifications.schedule import next_report_on
 from services.notifications.views import (
@@ -39,6 +38,10 @@ from services.notifications.views import (
 )
 
 ROWS = 20  # digest rows shown; the rest through "Show details"
+# The organization (partner, SKU and snooze button under its name), its licences and the
+# days left: two columns of numbers, of fixed width, right-aligned.
+DIGEST_WIDTHS: list[int | str] = [1, "84px", "64px"]
+MAX_RENEWED_NAMES = 5  # "renewed since the last notice": the rest counted
 
 
 def leads_text(leads: tuple[int, ...], tr: Messages) -> str:
@@ -48,22 +51,25 @@ def leads_text(leads: tuple[int, ...], tr: Messages) -> str:
 SNOOZE_BUTTON_DAYS = 7
 
 
-def _name_cell(item: DigestItem, show_parent: bool) -> TableCell:
+def _name_cell(item: DigestItem, show_parent: bool, tr: Messages) -> TableCell:
+    """The organization (a click shows it), its partner for distributors, the SKU, and
+    under them the snooze button."""
     items: list[Any] = [TextBlock(text=inert(item.organization_name), wrap=True)]
     if show_parent and item.parent_name:
-        items.append(TextBlock(text=inert(item.parent_name), wrap=True, size="Small",
-                               is_subtle=True, spacing="None"))
-    return TableCell(items=items, select_action=ExecuteAction(verb=verbs.SHOW_ORG, data={
-        "verb": verbs.SHOW_ORG, "org": item.organization_id}))
+        items.append(note(inert(item.parent_name), is_subtle=True))
+    items.append(note(inert(item.sku_name)))
+    return TableCell(items=[Container(items=items, select_action=ExecuteAction(
+        verb=verbs.SHOW_ORG, data={"verb": verbs.SHOW_ORG, "org": item.organization_id})),
+        _snooze(item, tr)])
 
 
-def _snooze_cell(item: DigestItem, tr: Messages) -> TableCell:
+def _snooze(item: DigestItem, tr: Messages) -> ActionSet:
     """'Snooze 7 days': the server decides from the clicker and this conversation."""
-    return TableCell(items=[ActionSet(actions=[ExecuteAction(
+    return ActionSet(spacing="Small", actions=[ExecuteAction(
         title=tr("notify.snooze.short"), tooltip=tr("notify.snooze.button", n=SNOOZE_BUTTON_DAYS),
         verb=verbs.NOTIFY_SNOOZE,
         data={"verb": verbs.NOTIFY_SNOOZE, "org": item.organization_id,
-              "days": SNOOZE_BUTTON_DAYS})])])
+              "days": SNOOZE_BUTTON_DAYS})])
 
 
 def _list_action(label: str, digest: Digest, renewal: str) -> ExecuteAction:
@@ -77,7 +83,20 @@ def _list_action(label: str, digest: Digest, renewal: str) -> ExecuteAction:
 def digest_card(digest: Digest, tr: Messages) -> dict[str, Any]:
     """At-risk expiries first (seats, SKU, days left, the partner for distributors, a
     snooze button each), then one line for the renewed ones with "Show", then what was
-    renewed since the last notice."""
+    renewed since the last notice. At most ROWS rows, fewer when long names would not
+    fit in one Teams message ("Show details" lists them all)."""
+    shown = min(ROWS, len(digest.items))
+    return fitting(lambda n: _digest_card(digest, tr, n), shown, least=min(1, shown))
+
+
+def _renewed_since(digest: Digest, tr: Messages) -> str:
+    names = ", ".join(f"{inert(i.organization_name)} ({inert(i.sku_name)})"
+                      for i in digest.renewed_since[:MAX_RENEWED_NAMES])
+    more = len(digest.renewed_since) - MAX_RENEWED_NAMES
+    return names + (f" {tr('report.more', n=more)}" if more > 0 else "")
+
+
+def _digest_card(digest: Digest, tr: Messages, shown: int) -> dict[str, Any]:
     items = digest.items
     body: list[Any] = [
         title(tr("notify.digest.at_risk_title", n=len(items))),
@@ -85,24 +104,20 @@ def digest_card(digest: Digest, tr: Messages) -> dict[str, Any]:
                      date=tr.date(digest.today)), is_subtle=True, spacing="None"),
     ]
     if digest.renewed_since:
-        body.append(paragraph(tr("notify.digest.renewed_since", names=", ".join(
-            f"{inert(i.organization_name)} ({inert(i.sku_name)})"
-            for i in digest.renewed_since)), color="Good"))
+        body.append(paragraph(tr("notify.digest.renewed_since",
+                                 names=_renewed_since(digest, tr)), color="Good"))
     if items:
-        header = TableRow(cells=[cell(tr(k), weight="Bolder") for k in (
-            "col.name", "col.sku", "col.licenses", "notify.col.left")] + [cell("")])
         rows = [TableRow(cells=[
-            _name_cell(i, digest.show_parent), cell(inert(i.sku_name), size="Small"),
-            cell(tr.number(i.licenses)),
-            cell(tr("notify.left", n=i.days_left),
+            _name_cell(i, digest.show_parent, tr),
+            cell(tr.number(i.licenses), horizontal_alignment=RIGHT),
+            cell(tr("notify.left", n=i.days_left), horizontal_alignment=RIGHT,
+                 weight="Bolder" if i.days_left <= 7 else None,
                  color="Attention" if i.days_left <= 7 else None),
-            _snooze_cell(i, tr),
-        ]) for i in items[:ROWS]]
-        body.append(Table(columns=[ColumnDefinition(width=w) for w in (3, 2, 2, 1, 2)],
-                          rows=[header, *rows], first_row_as_headers=True,
-                          show_grid_lines=False))
-        if len(items) > ROWS:
-            body.append(paragraph(tr("notify.digest.more", n=len(items) - ROWS),
+        ]) for i in items[:shown]]
+        body.append(table(DIGEST_WIDTHS, [tr(k) for k in (
+            "col.name", "col.licenses", "notify.col.left")], rows, right=(1, 2)))
+        if len(items) > shown:
+            body.append(paragraph(tr("notify.digest.more", n=len(items) - shown),
                                   is_subtle=True))
         body.append(paragraph(tr("notify.digest.snooze_hint", n=SNOOZE_BUTTON_DAYS),
                               is_subtle=True, size="Small"))

@@ -1,19 +1,28 @@
-"""The operators of an organization (the Operators page, admins only), paged."""
+"""The operators of an organization (the Operators page, admins only), paged. One entry
+an operator, without a table so that an e-mail address has the card's whole width on a
+phone: the name with the role on its right, then the e-mail, then the status, who added
+them and when they were last seen."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from microsoft_teams.cards import (
-    ColumnDefinition,
-    Table,
-    TableRow,
-)
+from microsoft_teams.cards import Container, TextBlock
 
 from cards import verbs
-from cards.common import card, cell, inert, paging, paragraph, title
+from cards.common import card, entry, fitting, inert, note, paging, paragraph, title
 from services.i18n import Messages
-from services.operators import OperatorsPage
+from services.operators import OperatorsPage, OperatorView
+
+
+def _entry(o: OperatorView, tr: Messages, first: bool) -> Container:
+    seen = tr("operators.seen", date=tr.date(o.last_seen_at.date())) if o.last_seen_at \
+        else tr("operators.never_seen")
+    status = " · ".join([tr(f"opstatus.{o.status}"),
+                         tr("operators.added_by", who=inert(o.added_by or "—")), seen])
+    return entry([TextBlock(text=inert(o.name), wrap=True, weight="Bolder")],
+                 [TextBlock(text=tr(f"role.{o.role}"), horizontal_alignment="Right")],
+                 [note(inert(o.email)), note(status, is_subtle=True)], first=first)
 
 
 def operators_card(organization: str, page: OperatorsPage, tr: Messages,
@@ -25,19 +34,17 @@ def operators_card(organization: str, page: OperatorsPage, tr: Messages,
     if not page.rows:
         body.append(paragraph(tr("list.empty")))
         return card(body)
-    first, last = page.offset + 1, page.offset + len(page.rows)
-    body.append(paragraph(tr("list.page", first=first, last=last, total=page.total),
-                          is_subtle=True, spacing="None"))
-    header = TableRow(cells=[cell(tr(k), weight="Bolder") for k in (
-        "col.name", "col.email", "col.role", "col.status", "col.added_by", "col.last_seen")])
-    rows = [TableRow(cells=[
-        cell(inert(o.name)), cell(inert(o.email), size="Small"), cell(tr(f"role.{o.role}")),
-        cell(tr(f"opstatus.{o.status}")), cell(inert(o.added_by or "—"), size="Small"),
-        cell(tr.date(o.last_seen_at.date()) if o.last_seen_at else tr("never"), size="Small"),
-    ]) for o in page.rows]
-    body.append(Table(columns=[ColumnDefinition(width=w) for w in (2, 3, 1, 1, 2, 1)],
-                      rows=[header, *rows], first_row_as_headers=True, show_grid_lines=False))
-    buttons = paging(page.offset, len(page.rows), page.limit, page.total,
+    return fitting(lambda n: _page_card(body, page, tr, role, n), len(page.rows))
+
+
+def _page_card(head: list[Any], page: OperatorsPage, tr: Messages, role: str | None,
+               shown: int) -> dict[str, Any]:
+    """The first SHOWN operators of the page ("Next" goes on from the last one)."""
+    first, last = page.offset + 1, page.offset + shown
+    body = [*head, paragraph(tr("list.page", first=first, last=last, total=page.total),
+                             is_subtle=True, spacing="None")]
+    body += [_entry(o, tr, n == 0) for n, o in enumerate(page.rows[:shown])]
+    buttons = paging(page.offset, shown, page.limit, page.total,
                      tr("list.previous"), tr("list.more"), verbs.OPERATORS_PAGE,
                      {"role": role} if role else {})
     if buttons:

@@ -1,21 +1,20 @@
-"""One organization: a headline for the question asked, facts and its subscriptions."""
+"""One organization: a headline for the question asked, facts and its subscriptions (a
+table of three columns that reads on a phone as on Teams' desktop: the SKU with its term
+under it, the licences right-aligned, active or not in words)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from microsoft_teams.cards import (
-    ColumnDefinition,
-    Fact,
-    FactSet,
-    Table,
-    TableRow,
-)
+from microsoft_teams.cards import Fact, FactSet, Table, TableCell, TableRow, TextBlock
 
 from cards.activation import send_button
-from cards.common import card, cell, inert, paragraph, title
-from services.directory.views import OrgDetail
+from cards.common import RIGHT, card, cell, fitting, inert, note, paragraph, table, title
+from services.directory.views import OrgDetail, SubscriptionView
 from services.i18n import Messages
+
+MAX_SUBSCRIPTIONS = 30
+WIDTHS: list[int | str] = [1, "84px", "72px"]
 
 
 def headline(detail: OrgDetail, intent: str, tr: Messages) -> str:
@@ -36,7 +35,6 @@ def headline(detail: OrgDetail, intent: str, tr: Messages) -> str:
     if detail.lapsed:
         return tr("org.headline.expired", name=name, date=tr.date(detail.expiry))
     return tr("org.headline.expiry", name=name, date=tr.date(detail.expiry))
-
 
 
 def org_card(detail: OrgDetail, intent: str, tr: Messages,
@@ -65,13 +63,27 @@ def org_card(detail: OrgDetail, intent: str, tr: Messages,
     if not detail.subscriptions:
         body.append(paragraph(tr("org.no_subscriptions")))
         return card(body, actions)
-    header = TableRow(cells=[cell(tr(k), weight="Bolder") for k in (
-        "col.sku", "col.licenses", "col.starts", "col.expiry", "col.active")])
+    subscriptions = detail.subscriptions[:MAX_SUBSCRIPTIONS]
+
+    def build(n: int) -> dict[str, Any]:  # fewer when long names would not fit
+        shown: list[Any] = [_subscriptions(subscriptions[:n], tr)]
+        if n < len(detail.subscriptions):
+            shown.append(paragraph(tr("card.shown", shown=n,
+                                      total=len(detail.subscriptions)),
+                                   is_subtle=True, size="Small"))
+        return card(body + shown, actions)
+
+    return fitting(build, len(subscriptions))
+
+
+def _subscriptions(subscriptions: list[SubscriptionView], tr: Messages) -> Table:
     rows = [TableRow(cells=[
-        cell(inert(s.sku_name)), cell(tr.number(s.licenses)), cell(tr.date(s.starts_on)),
-        cell(tr.date(s.expires_on), color=None if s.active else "Attention"),
-        cell(tr("yes" if s.active else "no")),
-    ]) for s in detail.subscriptions[:30]]
-    body.append(Table(columns=[ColumnDefinition(width=w) for w in (3, 1, 2, 2, 1)],
-                      rows=[header, *rows], first_row_as_headers=True, show_grid_lines=False))
-    return card(body, actions)
+        TableCell(items=[TextBlock(text=inert(s.sku_name), wrap=True),
+                         note(tr("org.term", starts=tr.date(s.starts_on),
+                                 expires=tr.date(s.expires_on)), is_subtle=True)]),
+        cell(tr.number(s.licenses), horizontal_alignment=RIGHT),
+        cell(tr("yes" if s.active else "no"), weight=None if s.active else "Bolder",
+             color=None if s.active else "Attention"),
+    ]) for s in subscriptions]
+    return table(WIDTHS, [tr(k) for k in ("col.sku", "col.licenses", "col.active")],
+                 rows, right=(1,))

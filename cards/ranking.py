@@ -1,5 +1,6 @@
-"""A ranking: a numbered table (rank, name, parent where it helps, the value right-aligned)
-and a line that says how the question was read (kind, measure, filters, date)."""
+"""A ranking: a numbered table (rank, name with its parent under it where it helps, the
+value right-aligned) and a line that says how the question was read (kind, measure,
+filters, date)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from microsoft_teams.cards import (
-    ColumnDefinition,
-    ExecuteAction,
-    Table,
-    TableCell,
-    TableRow,
-    TextBlock,
-)
+from microsoft_teams.cards import ExecuteAction, TableCell, TableRow, TextBlock
 
 from cards import verbs
-from cards.common import card, cell, inert, paragraph, title
+from cards.common import RIGHT, card, cell, fitting, inert, note, paragraph, table, title
 from cards.describe import Described, describe
 from cards.download import download_actions
 from services.directory.rankings import Ranking
@@ -56,29 +50,29 @@ def reading(view: RankingView, tr: Messages) -> str:
     return text
 
 
-def _header(view: RankingView, tr: Messages) -> TableRow:
+# The rank, the name (its parent under it, where it helps), the value: the rank and the
+# value in columns of fixed width that fit their header ("Customers") at any card width.
+WIDTHS: list[int | str] = ["56px", 1, "96px"]
+
+
+def _header(view: RankingView, tr: Messages) -> list[str]:
     r = view.ranking
-    cells = [cell(tr("col.rank"), weight="Bolder"), cell(tr("col.name"), weight="Bolder")]
-    if view.show_parent:
-        cells.append(cell(tr("col.parent.partner" if r.kind == "partner" else "col.parent"),
-                          weight="Bolder"))
     value = tr("col.licenses") if r.measure == "licenses" else tr("kinds.customer")
-    cells.append(cell(value, weight="Bolder", horizontal_alignment="Right"))
-    return TableRow(cells=cells)
+    return [tr("col.rank"), tr("col.name"), value]
 
 
-def _rows(view: RankingView, tr: Messages) -> list[TableRow]:
+def _rows(view: RankingView, tr: Messages, count: int) -> list[TableRow]:
     rows = []
-    for rank, item in enumerate(view.ranking.items, start=1):
-        name = TableCell(items=[TextBlock(text=inert(item.name), wrap=True)],
-                         select_action=ExecuteAction(verb=verbs.SHOW_ORG, data={
-                             "verb": verbs.SHOW_ORG, "org": item.id}))
-        cells = [cell(tr.number(rank), is_subtle=True), name]
+    for rank, item in enumerate(view.ranking.items[:count], start=1):
+        items: list[Any] = [TextBlock(text=inert(item.name), wrap=True)]
         if view.show_parent:
-            cells.append(cell(inert(item.parent_name or "—"), size="Small"))
-        cells.append(cell(tr.number(item.value), weight="Bolder" if rank == 1 else None,
-                          horizontal_alignment="Right"))
-        rows.append(TableRow(cells=cells))
+            items.append(note(inert(item.parent_name or "—"), is_subtle=True))
+        name = TableCell(items=items, select_action=ExecuteAction(verb=verbs.SHOW_ORG, data={
+            "verb": verbs.SHOW_ORG, "org": item.id}))
+        rows.append(TableRow(cells=[
+            cell(tr.number(rank), is_subtle=True), name,
+            cell(tr.number(item.value), weight="Bolder" if rank == 1 else None,
+                 horizontal_alignment=RIGHT)]))
     return rows
 
 
@@ -89,9 +83,13 @@ def ranking_card(view: RankingView, tr: Messages) -> dict[str, Any]:
     if not view.ranking.items:
         body.append(paragraph(tr("rank.empty")))
         return card(body)
-    widths: list[int] = [2, 7, 5, 3] if view.show_parent else [2, 10, 3]
-    columns = [ColumnDefinition(width=w) for w in widths]
-    columns[-1] = ColumnDefinition(width=widths[-1], horizontal_cell_content_alignment="Right")
-    body.append(Table(columns=columns, rows=[_header(view, tr), *_rows(view, tr)],
-                      first_row_as_headers=True, show_grid_lines=False))
-    return card(body, download_actions(view.export_url, tr))
+    items = view.ranking.items
+
+    def build(n: int) -> dict[str, Any]:
+        shown: list[Any] = [table(WIDTHS, _header(view, tr), _rows(view, tr, n), right=(2,))]
+        if n < len(items):  # long names: not all fit in one Teams message
+            shown.append(paragraph(tr("card.shown", shown=n, total=len(items)),
+                                   is_subtle=True, size="Small"))
+        return card(body + shown, download_actions(view.export_url, tr))
+
+    return fitting(build, len(items))

@@ -19,7 +19,7 @@ from microsoft_teams.cards import (
 )
 
 from cards import verbs
-from cards.common import card, cell, inert, paragraph, title
+from cards.common import card, cell, fitting, inert, paragraph, title
 from services.directory.reports import MonthlyReport, Seats
 from services.directory.views import OrgRef
 from services.i18n import Messages
@@ -58,7 +58,15 @@ def _names(tr: Messages, key: str, orgs: list[OrgRef]) -> str:
 def report_card(report: MonthlyReport, tr: Messages, actions: list[Any] | None = None, *,
                 ready: bool = False) -> dict[str, Any]:
     """READY: the card answers a click on a posted report's "Download CSV" (its link is
-    the clicker's own now)."""
+    the clicker's own now). The largest MAX_PARTNERS partners, fewer when long names
+    would not fit in one Teams message (the CSV has them all)."""
+    shown = min(MAX_PARTNERS, len(report.partners))
+    return fitting(lambda n: _report_card(report, tr, actions, ready, n), shown,
+                   least=min(1, shown))
+
+
+def _report_card(report: MonthlyReport, tr: Messages, actions: list[Any] | None,
+                 ready: bool, partners: int) -> dict[str, Any]:
     month = tr.month(dt.date(report.year, report.month, 1))
     body: list[Any] = [
         title(tr("report.title", month=month, organization=inert(report.organization))),
@@ -77,10 +85,10 @@ def report_card(report: MonthlyReport, tr: Messages, actions: list[Any] | None =
             data=[HorizontalBarChartDataValue(x=s.id, y=s.seats) for s in report.skus]))
         body.append(_table(tr("col.sku"), report.skus, tr))
     if report.partners:
-        body.append(_table(tr("report.col.partner"), report.partners[:MAX_PARTNERS], tr))
-        if len(report.partners) > MAX_PARTNERS:
+        body.append(_table(tr("report.col.partner"), report.partners[:partners], tr))
+        if len(report.partners) > partners:
             body.append(paragraph(tr("report.more_partners",
-                                     n=len(report.partners) - MAX_PARTNERS),
+                                     n=len(report.partners) - partners),
                                   is_subtle=True, size="Small"))
     body += [paragraph(_names(tr, "report.new", report.new_customers), spacing="Medium"),
              paragraph(_names(tr, "report.lapsed", report.lapsed_customers)),

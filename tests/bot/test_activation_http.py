@@ -220,7 +220,9 @@ async def test_the_sender_is_asked_to_confirm_a_consent_from_another_tenant(
     assert "Confirm the Microsoft 365 tenant of Atelier Marchand" in shown
     assert f"from tenant {OTHER_TENANT}" in shown and f"belongs to tenant {TENANT}" in shown
     actions = {a["verb"]: a for a in card["actions"]}
-    assert actions["confirm_activation"]["title"] == \
+    # short enough for a phone; the tenant is in the facts above it and in its tooltip
+    assert actions["confirm_activation"]["title"] == "Confirm this tenant"
+    assert actions["confirm_activation"]["tooltip"] == \
         f"Confirm onboarding with tenant {OTHER_TENANT}"
     assert actions["confirm_activation"]["data"] == {"verb": "confirm_activation", "link": 7,
                                                      "tenant": OTHER_TENANT}

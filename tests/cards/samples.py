@@ -16,6 +16,7 @@ from cards.activation import (
     pick_card,
 )
 from cards.activation_pending import cancelled_card, confirmed_card, pending_card
+from cards.audit import audit_card
 from cards.breakdown import BreakdownView, breakdown_card
 from cards.describe import Described
 from cards.help import welcome_card
@@ -26,22 +27,28 @@ from cards.notifications import (
     digest_card,
     gone_card,
     install_offer_card,
+    license_change_activity,
+    reowned_card,
     settings_card,
     snoozes_card,
     subscribed_card,
 )
 from cards.operator_requests import approval_card, change_confirm_card
 from cards.operator_requests import confirm_card as operator_confirm_card
+from cards.org import org_card
 from cards.ranking import RankingView, ranking_card
 from cards.report import posted_report_card, report_card, report_subscribed_card
+from cards.search import shared_org_card
 from services.activation import Completion, Target
+from services.audit import AuditEntry
 from services.directory.rankings import Group, Ranking, RankItem
 from services.directory.reports import MonthlyReport, Seats
-from services.directory.views import OrgPage, OrgRef, OrgRow
+from services.directory.views import OrgDetail, OrgPage, OrgRef, OrgRow, SubscriptionView
 from services.i18n import messages
-from services.notifications import Digest, DigestItem, SubscriptionView
+from services.notifications import Digest, DigestItem
+from services.notifications import SubscriptionView as NotifySubscription
 from services.notifications.status import DeliveryProblem, DeliveryStatus, LastDigest
-from services.notifications.views import SnoozeView
+from services.notifications.views import LicenseChange, ReownedNotice, SnoozeView
 from services.operators import RequestView
 from services.understanding.model import Filters
 from services.understanding.ranges import DateRange
@@ -59,6 +66,8 @@ QUESTIONS = {
               "combien de clients expirent dans les 3 prochains mois"),
     "total": (CLAIRE, "how many licenses in total", "combien de licences au total"),
     "org": (ALICE, "Atelier Marchand", "Atelier Marchand"),
+    "org_subscriptions": (ALICE, "when does Café Lumière expire", "quand expire Café Lumière"),
+    "list_expired": (ALICE, "expired customers", "clients expirés"),
     "operators": (ALICE, "who are the operators", "qui sont les opérateurs"),
     "audit": (ALICE, "audit log", "journal d'audit"),
     "faq": (ALICE, "how do I onboard a tenant", "comment activer un tenant"),
@@ -71,12 +80,12 @@ QUESTIONS = {
                     "quels clients ont des licences non attribuées"),
 }
 
-SUBSCRIPTION = SubscriptionView(1, "channel", "19:c@thread.tacv2", "p-contoso",
+SUBSCRIPTION = NotifySubscription(1, "channel", "19:c@thread.tacv2", "p-contoso",
                                 "Contoso Partners", (30, 7, 1), "en", None, True, ALICE,
                                 None, 6)
 
 # the monthly report only, in a personal chat, at 09:00 Paris time
-REPORTING = SubscriptionView(2, "personal", "a:1", "p-contoso", "Contoso Partners",
+REPORTING = NotifySubscription(2, "personal", "a:1", "p-contoso", "Contoso Partners",
                              (30, 7, 1), "fr", "09:00", True, ALICE, None, 6,
                              notify_tz="Europe/Paris", digests=False, monthly_report=True,
                              last_report_month="2026-11")
@@ -165,6 +174,38 @@ def _report() -> MonthlyReport:
                          [OrgRef(f"c-{n}", f"Client {n}") for n in range(10)], [])
 
 
+def _org() -> OrgDetail:
+    """An organization with current and past subscriptions (long SKU names)."""
+    subs = [SubscriptionView(f"s-{n}", sku, name, licenses, dt.date(2025 - n // 2, 12, 1),
+                             dt.date(2026 - n // 2, 11, 30), n < 3)
+            for n, (sku, name, licenses) in enumerate([
+                ("CS-ENT", "CoreSuite Enterprise", 1200), ("CV-AUDIT", "CoreView Audit", 1200),
+                ("CV-LIC", "CoreView License Optimizer", 25), ("CS-PRO", "CS-PRO", 12000),
+                ("CV-BACKUP", "CoreView Backup", 950)])]
+    return OrgDetail("c-zephyr", "Établissements Zéphyr-Longuenom International", "customer",
+                     "Contoso Partners", "zephyr-longuenom.example", "FR", "onboarded", 2425,
+                     dt.date(2026, 11, 30), False, subs)
+
+
+def _audit() -> list[AuditEntry]:
+    at = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+    return [AuditEntry(at - dt.timedelta(days=n), actor, None, action, target, None, None,
+                       None)
+            for n, (actor, action, target) in enumerate([
+                (ALICE, "operator.add", "jane@contoso.example"),
+                (BRUNO, "notifications.subscribed", "19:c@thread.tacv2"),
+                ("system", "notifications.reowned", None),
+                (ALICE, "operator.sign_in_refused", "mallory.a.very.long.address@contoso"
+                 ".example")])]
+
+
+def _row() -> OrgRow:
+    return OrgRow("c-zephyr", "Établissements Zéphyr-Longuenom International", "customer",
+                  "Contoso Partners", 2425, dt.date(2026, 11, 30),
+                  ("CS-ENT", "CV-AUDIT", "CV-LIC"), "onboarded",
+                  match_date=dt.date(2026, 11, 30), renewal="at_risk")
+
+
 def built_cards(language: str) -> dict[str, dict[str, Any]]:
     """Cards built directly from views (no turn needed)."""
     tr = messages(language)
@@ -231,6 +272,15 @@ def built_cards(language: str) -> dict[str, dict[str, Any]]:
         "notify_install": install_offer_card(tr),
         "notify_gone": gone_card(SUBSCRIPTION, "BotNotInConversationRoster", tr),
         "welcome_stranger": welcome_card(None, tr),
+        "org_built": org_card(_org(), "org_expiry", tr, can_activate=False),
+        "audit_entries": audit_card("Contoso Partners", _audit(), tr),
+        "reowned": reowned_card(ReownedNotice("Contoso Partners", BRUNO, "operator_removed",
+                                              2), tr),
+        "license_change": license_change_activity(LicenseChange(
+            "c-zephyr", "s-1", "CS-ENT", 1200, 300, "Établissements Zéphyr-Longuenom",
+            "CoreSuite Enterprise"), language)["attachments"][0]["content"],
+        "search_shared": shared_org_card(_row(), {"CS-ENT": "CoreSuite Enterprise"}, tr,
+                                         TODAY),
         "not_operator": not_operator_card(tr),
         "error": error_card(tr, "3f2a9c1d0b7e"),
     }
