@@ -18,6 +18,7 @@ from bot.settings import load_settings
 from bot.teams.handler import PartnerBot
 from bot.teams.inprocess import InProcessAdapter, ask, message_activity
 from services.network.importer import NetworkImporter
+from tests.cards.sizes import assert_fits
 from tests.cards.test_renderer import RENDER, page  # noqa: F401 - `page` is a fixture
 from tests.cards.test_renderer import _missing as renderer_missing
 from tests.conftest import demo_document
@@ -96,7 +97,7 @@ def assert_inert(card: dict[str, Any], where: str) -> None:
     for text in texts(card):
         for pattern, what in UNESCAPED:
             assert not pattern.search(text), f"{where}: {what} in {text[:120]!r}"
-    assert len(json.dumps(card, ensure_ascii=False).encode()) < 80_000, where
+    assert_fits(card, where)  # Teams' 40 KB, as UTF-16, with the activity around it
 
 
 async def test_hostile_names_are_shown_inert(bot: tuple[PartnerBot, Any]) -> None:
