@@ -70,7 +70,7 @@ def _rows(view: RankingView, tr: Messages, count: int) -> list[TableRow]:
         name = TableCell(items=items, select_action=ExecuteAction(verb=verbs.SHOW_ORG, data={
             "verb": verbs.SHOW_ORG, "org": item.id}))
         rows.append(TableRow(cells=[
-            cell(tr.number(rank), is_subtle=True), name,
+            cell(tr.number(rank), is_subtle=True, horizontal_alignment=RIGHT), name,
             cell(tr.number(item.value), weight="Bolder" if rank == 1 else None,
                  horizontal_alignment=RIGHT)]))
     return rows
@@ -86,7 +86,8 @@ def ranking_card(view: RankingView, tr: Messages) -> dict[str, Any]:
     items = view.ranking.items
 
     def build(n: int) -> dict[str, Any]:
-        shown: list[Any] = [table(WIDTHS, _header(view, tr), _rows(view, tr, n), right=(2,))]
+        shown: list[Any] = [table(WIDTHS, _header(view, tr), _rows(view, tr, n),
+                                  right=(0, 2))]
         if n < len(items):  # long names: not all fit in one Teams message
             shown.append(paragraph(tr("card.shown", shown=n, total=len(items)),
                                    is_subtle=True, size="Small"))

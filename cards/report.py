@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from microsoft_teams.cards import (
-    ColumnDefinition,
     ExecuteAction,
     Fact,
     FactSet,
@@ -19,7 +18,7 @@ from microsoft_teams.cards import (
 )
 
 from cards import verbs
-from cards.common import card, cell, fitting, inert, paragraph, title
+from cards.common import RIGHT, card, cell, fitting, inert, paragraph, table, title
 from services.directory.reports import MonthlyReport, Seats
 from services.directory.views import OrgRef
 from services.i18n import Messages
@@ -34,18 +33,12 @@ def _signed(tr: Messages, n: int) -> str:
 
 
 def _table(header: str, rows: list[Seats], tr: Messages) -> Table:
-    right = "Right"
-    head = TableRow(cells=[cell(header, weight="Bolder"),
-                           cell(tr("report.col.seats"), weight="Bolder",
-                                horizontal_alignment=right),
-                           cell(tr("report.col.change"), weight="Bolder",
-                                horizontal_alignment=right)])
     body = [TableRow(cells=[cell(inert(r.name)),
-                            cell(tr.number(r.seats), horizontal_alignment=right),
-                            cell(_signed(tr, r.change), horizontal_alignment=right,
+                            cell(tr.number(r.seats), horizontal_alignment=RIGHT),
+                            cell(_signed(tr, r.change), horizontal_alignment=RIGHT,
                                  is_subtle=r.change == 0)]) for r in rows]
-    return Table(columns=[ColumnDefinition(width=w) for w in (3, 2, 2)],
-                 rows=[head, *body], first_row_as_headers=True, show_grid_lines=False)
+    return table([3, 2, 2], [header, tr("report.col.seats"), tr("report.col.change")], body,
+                 right=(1, 2))
 
 
 def _names(tr: Messages, key: str, orgs: list[OrgRef]) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -44,3 +47,39 @@ def test_names_are_inert() -> None:
 def test_inert_removes_control_characters() -> None:
     assert inert("a\x00b\x1bc") == "abc"
     assert inert(None) == ""
+
+
+NUMBER = re.compile(r"^[+−-]?\d[\d\s\u202f\u00a0,.]*$")
+
+
+def _text(cell: dict[str, Any]) -> str:
+    return next((i.get("text", "") for i in cell.get("items", []) if i.get("text")), "")
+
+
+def test_numbers_are_right_aligned(samples: dict[str, dict[str, Any]]) -> None:
+    """A table column of numbers (licences, seats, changes, days, ranks) is right-aligned,
+    its header included, in every card."""
+    checked = 0
+    for name, content in sorted(samples.items()):
+        for table in (e for e in _walk(content) if e.get("type") == "Table"):
+            header, *rows = table["rows"]
+            for n, column in enumerate(table["columns"]):
+                cells = [r["cells"][n] for r in rows]
+                if not cells or not all(NUMBER.match(_text(c).replace("d", "").replace(
+                        "j", "").strip()) for c in cells):
+                    continue
+                checked += 1
+                assert column.get("horizontalCellContentAlignment") == "Right", (name, n)
+                for c in [header["cells"][n], *cells]:
+                    assert c["items"][0].get("horizontalAlignment") == "Right", (name, n)
+    assert checked >= 20
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
