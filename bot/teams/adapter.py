@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.teams import patches
 from bot.teams.connector_cache import CachingBotFrameworkAuthentication
 from bot.teams.middleware import DedupMiddleware, TurnLogMiddleware
+from bot.teams.typing import TypingMiddleware
 from cards.notices import error_card, notice_card
 from dialogs.common import card_activity
 from services.correlation import correlation_id
@@ -57,6 +58,7 @@ def create_adapter(settings: Settings, ledger: ActivityLedger,
         config, settings.connector_timeout))
     adapter.use(TurnLogMiddleware())
     adapter.use(DedupMiddleware(ledger))
+    adapter.use(TypingMiddleware())
     if settings.sso:
         # Several Teams clients of one user exchange the same token: only one proceeds.
         adapter.use(TeamsSSOTokenExchangeMiddleware(storage, settings.oauth_connection_name))

@@ -6,6 +6,7 @@ to the intent it names (tests/services/test_followups.py asks every one)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from babel.dates import format_date
@@ -16,6 +17,7 @@ from services.understanding.ranges import DateRange
 from services.understanding.text import fold
 
 MAX_FOLLOW_UPS = 3
+PLAIN_NAME = re.compile(r"[\w .,&'\u2019-]{1,80}")  # letters, digits, spaces, . , & ' -
 ORG_QUESTIONS = (Intent.ORG_LICENSES, Intent.ORG_EXPIRY, Intent.ORG_SKUS)
 
 
@@ -82,7 +84,9 @@ def _expiry_follow_ups(q: Query, expiry: DateRange, partners: bool,
 
 
 def _org_follow_ups(q: Query, tr: Messages) -> list[FollowUp]:
-    if not q.subject_name:
+    """The organization's other facts; a name with markup or link characters is never
+    put into a button (it comes from the data, and the chat would show it)."""
+    if not q.subject_name or not PLAIN_NAME.fullmatch(q.subject_name):
         return []
     return [FollowUp(tr(f"followup.label.{intent}"),
                      tr(f"followup.{intent}", name=q.subject_name), intent)

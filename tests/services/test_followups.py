@@ -109,3 +109,15 @@ async def test_the_help_cards_example_buttons_ask_whole_questions(demo_db: Datab
             query = await parse(question, language, DAYS[0], lookup)
             assert query.intent not in (Intent.UNKNOWN, Intent.CLARIFY), question
             assert query.unaccounted == (), question
+
+
+def test_a_name_with_markup_is_never_put_into_a_button() -> None:
+    from services.understanding.model import Query
+
+    today = dt.date(2026, 11, 23)
+    for name, offered in (("Café Lumière", True), ("O'Brien & Sons, Ltd.", True),
+                          ("[Click me](https://evil.example)", False), ("<at>Bot</at>", False),
+                          ("**Bold**", False)):
+        asked = Query(intent=Intent.ORG_LICENSES, language="en", today=today,
+                      subject="c-x", subject_name=name)
+        assert bool(follow_ups(asked, Messages("en"), partners=False)) is offered, name

@@ -46,6 +46,7 @@ class FakeConnector:
     # The roster: Teams user id -> its member record (`GET .../members/{id}`)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     member_requests: list[str] = field(default_factory=list)
+    typing: list[str] = field(default_factory=list)  # conversations shown "typing…"
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
@@ -81,12 +82,16 @@ class FakeConnector:
                                  status=status, headers=headers)
 
     async def _send(self, request: web.Request) -> web.Response:
+        activity = await request.json()
+        if activity.get("type") == "typing":  # the typing indicator of a slow turn:
+            self.typing.append(request.match_info["conversation"])  # kept apart, and
+            return web.json_response({}, status=200)  # never given a scripted failure
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         failure = self._failure(request.match_info["conversation"])
         if failure is not None:
             return failure
-        self.sent.append(Sent("POST", request.match_info["conversation"], await request.json(),
+        self.sent.append(Sent("POST", request.match_info["conversation"], activity,
                               request.match_info.get("activity"),
                               request.headers.get("Authorization")))
         return web.json_response({"id": f"m-{next(self._ids)}"}, status=201)
