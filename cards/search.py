@@ -7,7 +7,15 @@ import datetime as dt
 import re
 from typing import Any
 
-from microsoft_teams.cards import ExecuteAction, Fact, FactSet, TextBlock
+from microsoft_teams.cards import (
+    ActionSet,
+    Container,
+    ExecuteAction,
+    Fact,
+    FactSet,
+    SubmitAction,
+    TextBlock,
+)
 
 from cards import verbs
 from cards.common import card, inert, paragraph, title
@@ -88,6 +96,25 @@ def search_results(rows: list[OrgRow], sku_names: dict[str, str], tr: Messages,
     return {"type": "result", "attachmentLayout": "list", "attachments": attachments}
 
 
-def search_message(text: str) -> dict[str, Any]:
-    """A composeExtension answer that is only a message (no match, not allowed...)."""
-    return {"type": "message", "text": text}
+def extension_message(invoke: str, text: str) -> dict[str, Any]:
+    """An invoke answer that is only a message (no match, not allowed…): a task module's
+    for a message action's fetchTask, else a composeExtension's."""
+    if invoke.endswith("/fetchTask"):
+        return {"task": {"type": "message", "value": text}}
+    return {"composeExtension": {"type": "message", "text": text}}
+
+
+def message_lookup_task(rows: list[OrgRow], tr: Messages) -> dict[str, Any]:
+    """A message's "…" menu: the organizations it names, each with a Share button that
+    inserts its card (Teams sends the button's data back as composeExtension/submitAction)."""
+    body: list[Any] = [title(tr("search.lookup.title"))]
+    for row in rows:
+        share = SubmitAction(title=tr("search.share"), data={"org": row.id})
+        body.append(Container(separator=True, items=[
+            paragraph(inert(row.name), weight="Bolder"),
+            paragraph(_summary(row, tr), is_subtle=True, spacing="None"),
+            ActionSet(actions=[share])]))
+    content = card(body)
+    return {"task": {"type": "continue", "value": {
+        "title": tr("search.lookup.task_title"), "height": "medium", "width": "medium",
+        "card": {"contentType": ADAPTIVE, "content": content}}}}

@@ -8,14 +8,15 @@ from http import HTTPStatus
 
 from botbuilder.core import InvokeResponse, Storage, TurnContext
 
+from bot.handlers.search import FETCH_TASK, QUERY, SUBMIT_ACTION
 from bot.services import BotServices
 from bot.teams.dialogs import DialogHost
 from bot.teams.events import TeamsEvents
-from bot.teams.turn import CARD_ACTION, SEARCH_QUERY, TeamsTurn
+from bot.teams.turn import CARD_ACTION, TeamsTurn
 from bot.turn.pipeline import (
     CARD_ACTION_STEPS,
+    EXTENSION_STEPS,
     MESSAGE_STEPS,
-    SEARCH_STEPS,
     admit,
     continue_sign_in,
     run_steps,
@@ -24,7 +25,8 @@ from bot.turn.pipeline import (
 from services.scope import Scope
 
 # The invokes that are turns of their own pipeline (the others: sign-in, events).
-INVOKE_STEPS = {CARD_ACTION: CARD_ACTION_STEPS, SEARCH_QUERY: SEARCH_STEPS}
+INVOKE_STEPS = {CARD_ACTION: CARD_ACTION_STEPS, QUERY: EXTENSION_STEPS,
+                FETCH_TASK: EXTENSION_STEPS, SUBMIT_ACTION: EXTENSION_STEPS}
 
 
 class PartnerBot(TeamsEvents):

@@ -10,6 +10,7 @@ from typing import Any
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import ActivityTypes
 
+from bot.handlers.search import FETCH_TASK, QUERY, SUBMIT_ACTION
 from bot.services import BotServices
 from bot.teams.dialogs import DialogHost
 from bot.teams.edge import caller_of, client_timezone, roster_member, team_id_of
@@ -37,8 +38,7 @@ logger = logging.getLogger(__name__)
 
 MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 CARD_ACTION = "adaptiveCard/action"
-SEARCH_QUERY = "composeExtension/query"
-COMPOSE_EXTENSION = "composeExtension"
+EXTENSION_INVOKES = frozenset({QUERY, FETCH_TASK, SUBMIT_ACTION})
 
 
 class TeamsTurn:
@@ -63,8 +63,8 @@ class TeamsTurn:
         verb, data = action.get("verb"), action.get("data")
         self.verb: str = verb if isinstance(verb, str) else ""
         self.data: dict[str, Any] = data if isinstance(data, dict) else {}
-        if self.kind == "search":
-            self.data = search_data(value)
+        if self.kind == "extension":
+            self.data = extension_data(str(activity.name), value)
         self._admission: Admission | None = None
         self.response: InvokeResponse | None = None
 
@@ -77,8 +77,8 @@ class TeamsTurn:
             return "message"
         if activity.type == ActivityTypes.invoke and activity.name == CARD_ACTION:
             return "card_action"
-        if activity.type == ActivityTypes.invoke and activity.name == SEARCH_QUERY:
-            return "search"
+        if activity.type == ActivityTypes.invoke and activity.name in EXTENSION_INVOKES:
+            return "extension"
         return "other"
 
     @property
@@ -148,10 +148,9 @@ class TeamsTurn:
                     "value": message or ""}
         self.response = InvokeResponse(status=int(HTTPStatus.OK), body=body)
 
-    async def respond_search(self, result: dict[str, Any]) -> None:
-        """A search message extension's answer: results, or a message."""
-        self.response = InvokeResponse(status=int(HTTPStatus.OK),
-                                       body={COMPOSE_EXTENSION: result})
+    async def respond_extension(self, body: dict[str, Any]) -> None:
+        """A message extension invoke's answer: results, a task module or a message."""
+        self.response = InvokeResponse(status=int(HTTPStatus.OK), body=body)
 
     async def deliver(self, reply: Reply, scope: Scope) -> None:
         if reply.post_request is not None:
@@ -224,15 +223,25 @@ class TeamsTurn:
         await self._dialogs.sign_out(self.context)
 
 
-def search_data(value: dict[str, Any]) -> dict[str, Any]:
-    """A composeExtension/query's command and text, as the search handler validates them:
-    the 'query' parameter ('' on the command's initial run)."""
-    params = value.get("parameters")
-    text: Any = ""
-    for param in params if isinstance(params, list) else []:
-        if isinstance(param, dict) and param.get("name") == "query":
-            text = param.get("value", "")
-    return {"command": value.get("commandId"), "text": text}
+def extension_data(invoke: str, value: dict[str, Any]) -> dict[str, Any]:
+    """What a message extension invoke says, as the handlers validate it: the command,
+    and the search box's 'query' parameter ('' on the initial run), the HTML of the
+    message whose "…" menu was used, or the data of the lookup's button."""
+    data: dict[str, Any] = {"invoke": invoke, "command": value.get("commandId")}
+    if invoke == QUERY:
+        params = value.get("parameters")
+        data["text"] = ""
+        for param in params if isinstance(params, list) else []:
+            if isinstance(param, dict) and param.get("name") == "query":
+                data["text"] = param.get("value", "")
+    elif invoke == FETCH_TASK:
+        payload = value.get("messagePayload")
+        body = payload.get("body") if isinstance(payload, dict) else None
+        data["text"] = body.get("content", "") if isinstance(body, dict) else ""
+    else:
+        submitted = value.get("data")
+        data["org"] = submitted.get("org") if isinstance(submitted, dict) else None
+    return data
 
 
 def asked_by_button(value: Any) -> str:

@@ -16,11 +16,11 @@ from typing import Any, Protocol
 from bot.services import BotServices
 from bot.turn.context import Reply, Request
 from bot.turn.questions import answer
-from bot.turn.routing import SEARCH_HANDLER, handler_for_verb, run
+from bot.turn.routing import EXTENSION_HANDLERS, handler_for_verb, run
 from bot.turn.trust import Admission, Caller, Refusal
 from cards.common import clicked_language
 from cards.notices import not_operator_card, notice_card
-from cards.search import search_message
+from cards.search import extension_message
 from services.correlation import current_correlation_id
 from services.i18n import Messages
 from services.roster import RosterMember
@@ -51,7 +51,7 @@ class Turn(Protocol):
     reply: Reply | None  # the reply built for this turn (`partnerbot ask` reads it)
 
     @property
-    def kind(self) -> str: ...  # "message", "card_action", "search" or "other"
+    def kind(self) -> str: ...  # "message", "card_action", "extension" or "other"
     def where(self) -> dict[str, Any]: ...  # this conversation and team, for handlers
     def dialog_card_owner(self) -> str | None: ...  # a dialog card's Submit: its owner
     def is_sender(self, owner: str) -> bool: ...
@@ -60,7 +60,7 @@ class Turn(Protocol):
     async def say(self, card: dict[str, Any]) -> None: ...
     async def respond(self, card: dict[str, Any] | None = None,
                       message: str | None = None) -> None: ...  # a card action's answer
-    async def respond_search(self, result: dict[str, Any]) -> None: ...  # a search's answer
+    async def respond_extension(self, body: dict[str, Any]) -> None: ...  # its answer
     async def deliver(self, reply: Reply, scope: Scope) -> None: ...
     async def announce(self, reply: Reply) -> None: ...  # a decided card's notices, copies
     async def continue_dialog(self, scope: Scope) -> bool: ...
@@ -96,8 +96,9 @@ async def trust_gate(turn: Turn) -> bool:
     turn.intent = f"refused:{admission.refusal.value}"
     if turn.kind == "card_action":  # said in the invoke's answer, not in the chat
         await turn.respond(message=refusal_text(turn.tr, admission.refusal))
-    elif turn.kind == "search":
-        await turn.respond_search(search_message(refusal_text(turn.tr, admission.refusal)))
+    elif turn.kind == "extension":
+        await turn.respond_extension(extension_message(
+            str(turn.data.get("invoke")), refusal_text(turn.tr, admission.refusal)))
     elif turn.kind == "message" and admission.tell:
         await turn.say(refusal_card(turn.tr, admission.refusal))
     return True
@@ -228,25 +229,27 @@ async def card_verb(turn: Turn) -> bool:
     return True
 
 
-async def search_organizations(turn: Turn) -> bool:
-    """The search message extension: the searcher's own organizations, from their scope
-    (the query is only the handler's input)."""
+async def message_extension(turn: Turn) -> bool:
+    """The message extension (search a customer, or find those a message names): the
+    user's own organizations, from their scope (the query is only the handler's input)."""
     turn.intent = "search"
+    invoke = str(turn.data.get("invoke"))
     scope = _scope(turn)
     if scope is None:
         key = "sso.not_signed_in" if turn.services.identity else "refusal.not_operator.body"
-        await turn.respond_search(search_message(turn.tr(key)))
+        await turn.respond_extension(extension_message(invoke, turn.tr(key)))
         return True
     query = Query(intent=Intent.UNKNOWN, language=turn.tr.language, today=turn.today)
-    reply = await run(SEARCH_HANDLER, Request(scope, query, turn.tr, turn.services,
-                                              turn.today, turn.data,
-                                              cid=current_correlation_id(), **turn.where()))
+    reply = await run(EXTENSION_HANDLERS[invoke], Request(
+        scope, query, turn.tr, turn.services, turn.today, turn.data,
+        cid=current_correlation_id(), **turn.where()))
     turn.reply = reply
     if reply.answer.get("error"):
         await _audit_refusal(turn, scope, str(reply.answer["error"]))
-        await turn.respond_search(search_message(str(reply.answer.get("message", ""))))
+        message = str(reply.answer.get("message") or turn.tr("error.bad_action"))
+        await turn.respond_extension(extension_message(invoke, message))
         return True
-    await turn.respond_search(reply.card)
+    await turn.respond_extension(reply.card)
     return True
 
 
@@ -268,9 +271,9 @@ CARD_ACTION_STEPS: tuple[Step, ...] = (
     card_verb,            # 2. the verb's handler, from the clicker's scope
 )
 
-SEARCH_STEPS: tuple[Step, ...] = (
-    trust_gate,             # 1. Teams only, tenant, rate, who the operator is
-    search_organizations,   # 2. the searcher's own organizations matching the query
+EXTENSION_STEPS: tuple[Step, ...] = (
+    trust_gate,           # 1. Teams only, tenant, rate, who the operator is
+    message_extension,    # 2. the user's own organizations: searched, or in a message
 )
 
 

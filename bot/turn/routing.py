@@ -83,8 +83,12 @@ VERB_HANDLERS: dict[str, Handler] = {
     verbs.REPORT_CSV: reports.handle_report_csv,
 }
 
-# The search message extension's query (composeExtension/query).
-SEARCH_HANDLER: Handler = search.handle_search
+# The message extension's invokes.
+EXTENSION_HANDLERS: dict[str, Handler] = {
+    search.QUERY: search.handle_search,                  # the compose box's search
+    search.FETCH_TASK: search.handle_message_lookup,     # a message's "…" menu
+    search.SUBMIT_ACTION: search.handle_share,           # the organization chosen there
+}
 
 
 def handler_for_intent(intent: str) -> Handler:

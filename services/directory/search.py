@@ -22,6 +22,9 @@ MAX_RESULTS = 25  # Teams shows at most 25 results of a search command
 MAX_QUERY_CHARS = 100
 FUZZY_MIN_CHARS = 3  # shorter queries match by prefix or substring only
 FUZZY_CUTOFF = 75  # rapidfuzz WRatio, 0-100: a typo or two in a name
+MAX_NAMED = 10  # organizations offered from one message
+NAMED_CUTOFF = 90  # rapidfuzz partial_ratio: the name inside the message, a typo at most
+NAMED_MIN_CHARS = 4
 SCOPES_KEPT = 16  # candidate lists kept (one per organization searching)
 
 # Ranks: an exact name, domain or id first, then prefixes, then substrings, then typos.
@@ -69,6 +72,19 @@ def rank(candidates: Candidates, query: str, limit: int = MAX_RESULTS) -> list[s
     return [candidates.ids[i] for i in best[:limit]]
 
 
+def named(candidates: Candidates, message: str, limit: int = MAX_NAMED) -> list[str]:
+    """The ids whose name or domain appears in MESSAGE (folded), a typo tolerated,
+    best first; a name longer than the message is not in it."""
+    scores: dict[int, float] = {}
+    for choices in (candidates.folded_names, candidates.folded_domains):
+        for value, score, i in process.extract(message, choices, scorer=fuzz.partial_ratio,
+                                               score_cutoff=NAMED_CUTOFF, limit=limit * 4):
+            if len(value) >= NAMED_MIN_CHARS and len(value) <= len(message):
+                scores[i] = max(scores.get(i, 0.0), float(score))
+    best = sorted(scores, key=lambda i: (-scores[i], candidates.names[i].casefold()))
+    return [candidates.ids[i] for i in best[:limit]]
+
+
 class OrgSearch:
     """Shared by every turn of a process."""
 
@@ -91,6 +107,16 @@ class OrgSearch:
         if len(candidates.ids) > 2_000:  # CPU-bound: off the event loop
             return await asyncio.to_thread(rank, candidates, query)
         return rank(candidates, query)
+
+    async def named_in(self, scope: Scope, text: str) -> list[str]:
+        """The ids of the organizations in SCOPE that TEXT (a message) names."""
+        message = fold(text)
+        kinds = tuple(scope.visible_kinds)
+        if not message or not kinds:
+            return []
+        async with self._sessions() as session:
+            candidates = await self._candidates(session, scope, kinds)
+        return await asyncio.to_thread(named, candidates, message)
 
     async def _candidates(self, session: AsyncSession, scope: Scope,
                           kinds: tuple[str, ...]) -> Candidates:

@@ -7,8 +7,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from bot.handlers.search import FIND_CUSTOMER
-from cards.search import search_message, search_results
+from bot.handlers.search import FIND_CUSTOMER, FIND_IN_MESSAGE
+from cards.search import extension_message, search_results
 from services.directory.views import OrgRow
 from services.i18n import Messages
 
@@ -43,14 +43,21 @@ def test_the_renewal_is_said_only_for_an_expiry_in_the_next_90_days() -> None:
 
 
 def test_a_message_answer() -> None:
-    assert search_message("none") == {"type": "message", "text": "none"}
+    assert extension_message("composeExtension/query", "none") == {
+        "composeExtension": {"type": "message", "text": "none"}}
+    assert extension_message("composeExtension/fetchTask", "none") == {
+        "task": {"type": "message", "value": "none"}}
 
 
 def test_the_manifest_declares_the_command_in_both_languages() -> None:
     manifest = json.loads((APP / "manifest.json").read_text("utf-8"))
     french = json.loads((APP / "fr.json").read_text("utf-8"))
-    (command,) = manifest["composeExtensions"][0]["commands"]
+    command, in_message = manifest["composeExtensions"][0]["commands"]
     assert command["id"] == FIND_CUSTOMER and command["type"] == "query"
     assert command["title"] == "Find a customer" and command["initialRun"] is True
+    assert command["context"] == ["compose", "commandBox"]
     assert [p["name"] for p in command["parameters"]] == ["query"]
-    assert french["composeExtensions[0].commands[0].title"] == "Trouver un client"
+    assert in_message["id"] == FIND_IN_MESSAGE and in_message["type"] == "action"
+    assert in_message["context"] == ["message"] and in_message["fetchTask"] is True
+    for n in (0, 1):
+        assert french[f"composeExtensions[0].commands[{n}].title"] == "Trouver un client"

@@ -78,3 +78,42 @@ async def test_a_chosen_result_posts_its_card(playground: Playground) -> None:
     await playground.say(CHAT, "help")
     await playground.wait_for(lambda e: "What you can ask" in card_text(e))
     assert not [e for e in playground.events if "I didn't understand" in card_text(e)]
+
+
+def _message_action(html: str) -> dict[str, Any]:
+    return {"commandId": "findCustomerInMessage", "commandContext": "message",
+            "messagePayload": {"id": "1", "body": {"contentType": "html", "content": html}}}
+
+
+async def test_a_messages_menu_finds_the_customers_it_names(playground: Playground) -> None:
+    """A message's "…" menu: Alice's customers that the message names (not Fabrikam's),
+    each shared by its button, whose data is checked against her scope."""
+    html = ("<p>Can someone check <b>Boulangerie Dupont</b> and Brasserie Vanderberg "
+            "before Friday? Also Hôtel Belle Epoque.</p>")
+    task = (await playground.extension(CHAT, "composeExtension/fetchTask",
+                                       _message_action(html)))["task"]
+    assert task["type"] == "continue"
+    lookup = task["value"]["card"]["content"]
+    shown = json.dumps(lookup, ensure_ascii=False)
+    assert "Boulangerie Dupont" in shown and "Hôtel Belle Époque" in shown
+    assert "Vanderberg" not in shown  # Fabrikam's customer
+    shares = [a["data"] for block in lookup["body"] if block["type"] == "Container"
+              for item in block["items"] if item["type"] == "ActionSet"
+              for a in item["actions"]]
+    assert {d["org"] for d in shares} == {"c-boulangerie-dupont", "c-hotel-belle-epoque"}
+
+    chosen = await playground.extension(CHAT, "composeExtension/submitAction", {
+        "commandId": "findCustomerInMessage", "commandContext": "message",
+        "data": {"org": "c-boulangerie-dupont"}})
+    (attachment,) = chosen["composeExtension"]["attachments"]
+    assert attachment["content"]["body"][0]["text"] == "Boulangerie Dupont"
+
+    forged = await playground.extension(CHAT, "composeExtension/submitAction", {
+        "commandId": "findCustomerInMessage", "data": {"org": "c-brasserie-vanderberg"}})
+    assert forged["composeExtension"]["type"] == "message"
+    assert "Vanderberg" not in json.dumps(forged)
+
+    nothing = await playground.extension(CHAT, "composeExtension/fetchTask",
+                                         _message_action("<p>lunch at noon?</p>"))
+    assert nothing == {"task": {"type": "message",
+                                "value": "This message names none of your organizations."}}

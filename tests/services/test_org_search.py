@@ -86,3 +86,13 @@ def test_at_most_25_best_first() -> None:
     found = rank(candidates, fold("contoso"))
     assert len(found) == MAX_RESULTS and found[0] == "c-100"  # the exact name first
     assert rank(candidates, fold("zzzz")) == []
+
+
+async def test_the_organizations_a_message_names(demo_db: Database) -> None:
+    search, alice = OrgSearch(demo_db.sessions), await _scope(demo_db, ALICE)
+    message = ("Hi team, Boulangerie Dupnt (sic) asked about renewal; "
+               "cafe-lumiere.example too. And Brasserie Vanderberg?")
+    found = await search.named_in(alice, message)
+    assert set(found) == {"c-boulangerie-dupont", "c-cafe-lumiere"}  # not Fabrikam's
+    assert await search.named_in(alice, "ok") == []  # a short word names nothing
+    assert await search.named_in(alice, "") == []

@@ -188,19 +188,24 @@ class Playground:
             assert response.status == 200, text
             return json.loads(text) if text else None
 
-    async def search(self, conversation: str, text: str, *, user: str = "user-alice",
-                     command: str = "findCustomer") -> dict[str, Any]:
-        """The search message extension, as USER types TEXT in its search box."""
-        body = {"name": "composeExtension/query", "from": {"id": user},
-                "conversation": {"id": conversation},
-                "value": {"commandId": command,
-                          "parameters": [{"name": "query", "value": text}],
-                          "queryOptions": {"skip": 0, "count": 25}}}
+    async def extension(self, conversation: str, invoke: str, value: dict[str, Any], *,
+                        user: str = "user-alice") -> dict[str, Any]:
+        """A message extension invoke (composeExtension/...) as USER makes it."""
+        body = {"name": invoke, "from": {"id": user}, "conversation": {"id": conversation},
+                "value": value}
         async with self.session.post(f"{self.base}/_conversation/v1/invoke",
                                      json=body) as response:
             answer = await response.text()
             assert response.status == 200, answer
-            return dict(json.loads(answer)["composeExtension"])
+            return dict(json.loads(answer))
+
+    async def search(self, conversation: str, text: str, *, user: str = "user-alice",
+                     command: str = "findCustomer") -> dict[str, Any]:
+        """The search message extension, as USER types TEXT in its search box."""
+        answer = await self.extension(conversation, "composeExtension/query", {
+            "commandId": command, "parameters": [{"name": "query", "value": text}],
+            "queryOptions": {"skip": 0, "count": 25}}, user=user)
+        return dict(answer["composeExtension"])
 
     async def post_card(self, conversation: str, card: dict[str, Any], *,
                         user: str = "user-alice") -> str:
