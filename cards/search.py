@@ -39,6 +39,11 @@ def renewal_of(row: OrgRow) -> str | None:
     return row.renewal if row.match_date is not None else None
 
 
+def _kind(row: OrgRow, tr: Messages) -> str:
+    kind = tr(f"kind.{row.kind}")
+    return kind[:1].upper() + kind[1:]
+
+
 def _expiry(row: OrgRow, tr: Messages) -> str:
     if row.expiry is None:
         return tr("search.no_expiry")
@@ -60,7 +65,7 @@ def shared_org_card(row: OrgRow, sku_names: dict[str, str], tr: Messages,
                     today: dt.date) -> dict[str, Any]:
     """The card a search result inserts: what a colleague needs to see at a glance.
     Its 'Details' button is answered from the clicker's own scope."""
-    kind = tr(f"kind.{row.kind}")
+    kind = _kind(row, tr)
     subtitle = f"{kind} · {inert(row.parent_name)}" if row.parent_name else kind
     skus = ", ".join(inert(sku_names.get(code, code)) for code in row.skus) or "—"
     facts = [Fact(title=tr("org.licenses"), value=tr.number(row.licenses)),
@@ -87,7 +92,7 @@ def search_results(rows: list[OrgRow], sku_names: dict[str, str], tr: Messages,
     for row in rows:
         preview = {"contentType": THUMBNAIL, "content": {
             "title": _plain(row.name),
-            "subtitle": _plain(tr(f"kind.{row.kind}") + (f" · {row.parent_name}"
+            "subtitle": _plain(_kind(row, tr) + (f" · {row.parent_name}"
                                                          if row.parent_name else "")),
             "text": _plain(_summary(row, tr))}}
         attachments.append({"contentType": ADAPTIVE,

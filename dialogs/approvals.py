@@ -20,13 +20,19 @@ logger = logging.getLogger(__name__)
 async def post_approval_cards(context: TurnContext, request: RequestView, scope: Scope,
                               operators: OperatorService, conversations: ConversationBook,
                               bot_app_id: str) -> None:
-    """The card here (the requester sees its status) and in every admin's chat; every
-    copy is remembered so that a decision updates them all."""
+    """The card here (the requester sees its status) and in every admin's chat (with
+    the decision's buttons); every copy is remembered so that a decision updates them
+    all."""
     tr = messages(context.activity.locale)
     admins = await operators.admins_of(scope.organization_id)
     teams_ids = teams_user_ids(admins)
     activity = card_activity(approval_card(request, tr, decider_view=False,
                                            admin_user_ids=teams_ids))
+    # An admin's personal chat is seen by that admin alone: the copy there carries the
+    # buttons already, for a client that does not refresh the card (a decision is still
+    # checked against the clicker's own scope).
+    decider = card_activity(approval_card(request, tr, decider_view=True,
+                                          admin_user_ids=teams_ids))
     here = reference_of(context)
     refs: list[dict[str, Any]] = []
     sent = await context.send_activity(activity)
@@ -39,7 +45,7 @@ async def post_approval_cards(context: TurnContext, request: RequestView, scope:
                 chat.get("conversation", {}).get("id") == here["conversation"]["id"]:
             continue
         try:
-            activity_id = await send_proactive(context, chat, activity, bot_app_id)
+            activity_id = await send_proactive(context, chat, decider, bot_app_id)
         except Exception as exc:  # noqa: BLE001 - one admin unreachable: the others still
             logger.warning("approval card not delivered to operator %s: %s", admin_id,
                            exc.__class__.__name__)

@@ -4,6 +4,7 @@ activity says, and how a step's reply becomes activities, dialogs and invoke ans
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -39,6 +40,10 @@ logger = logging.getLogger(__name__)
 MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 CARD_ACTION = "adaptiveCard/action"
 EXTENSION_INVOKES = frozenset({QUERY, FETCH_TASK, SUBMIT_ACTION})
+# Where a card inserted by a message extension sits in a message's text (Teams' markup).
+CARD_PLACEHOLDER = re.compile(
+    r'<span[^>]*itemtype="http://schema\.skype\.com/InputExtension"[^>]*>'
+    r'(?:\s*<span[^>]*>\s*</span>)*\s*</span>')
 
 
 class TeamsTurn:
@@ -53,7 +58,8 @@ class TeamsTurn:
         self.tr = messages(activity.locale)
         self.today = turn_date(context)
         self.full_answer = bool(context.turn_state.get(FULL_ANSWER))
-        self.text = strip_mentions(activity.text or asked_by_button(activity.value)) \
+        self.text = strip_mentions(without_card_placeholders(
+            activity.text or asked_by_button(activity.value))) \
             if activity.type == ActivityTypes.message else ""
         self.only_attachments = activity.type == ActivityTypes.message and \
             bool(activity.attachments) and not self.text.strip() and activity.value is None
@@ -254,3 +260,9 @@ def asked_by_button(value: Any) -> str:
     asked = msteams.get("value") if msteams.get("type") == "imBack" else \
         msteams.get("text") if msteams.get("type") == "messageBack" else None
     return asked if isinstance(asked, str) else ""
+
+
+def without_card_placeholders(text: str) -> str:
+    """A message's text without the markup that marks its inserted cards (a search
+    result shared from the compose box): a card alone asks nothing."""
+    return CARD_PLACEHOLDER.sub(" ", text).strip() if "InputExtension" in text else text

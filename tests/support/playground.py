@@ -88,17 +88,19 @@ class Stack:
 
 
 @contextmanager
-def running_stack(workdir: Path) -> Iterator[Stack]:
+def running_stack(workdir: Path, demo_date: str | None = DEMO_DATE) -> Iterator[Stack]:
     """The bot on the demo network (its own SQLite file) and the Playground pointed at
-    it, both on free ports; stopped on exit."""
+    it, both on free ports; stopped on exit. DEMO_DATE: the day the demo's dates are
+    moved to (None: today, as `partnerbot serve --demo` does)."""
     bot_port, playground_port = free_port(), free_port()
     database_url = f"sqlite+aiosqlite:///{workdir / 'playground.db'}"
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
     env.update(DATABASE_URL=database_url, PORT=str(bot_port), NOTIFY_SCHEDULER="off",
                TEAMSAPPTESTER_BROWSER="none", APPLICATION_INSIGHTS_NO_STATSBEAT="true")
-    # The demo as shipped (its dates not moved to today): the tests' dates and digests.
-    bot = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--demo",
-                            "--demo-date", DEMO_DATE], cwd=workdir, env=env,
+    # By default the demo as shipped (its dates not moved): the tests' dates and digests.
+    pinned = ["--demo-date", demo_date] if demo_date else []
+    bot = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--demo", *pinned],
+                           cwd=workdir, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     playground = subprocess.Popen(
         ["node", str(CLI), "-e", f"http://127.0.0.1:{bot_port}/api/messages", "-c", "msteams",
