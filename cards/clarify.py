@@ -1,22 +1,15 @@
 """Honest answers to questions the bot understood only in part (`clarify`) or that ask
 for data the Partner App does not hold (`unsupported`), with suggested questions as
-buttons that send the question (Action.Submit as Teams' imBack), one a line: three
+buttons that send the question (cards/followups.py), one a line: three
 questions side by side would run off the card's width."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from microsoft_teams.cards import SubmitAction
-
 from cards.common import card, inert, paragraph, stacked
+from cards.followups import ask_button
 from services.i18n import Messages
-
-
-def ask_button(question: str) -> SubmitAction:
-    """A button that sends QUESTION as if the user had typed it (Teams: imBack)."""
-    return SubmitAction(title=question[:80],
-                        data={"msteams": {"type": "imBack", "value": question}})
 
 
 def clarify_card(tr: Messages, understood: str, unknown: list[str],
@@ -31,11 +24,11 @@ def clarify_card(tr: Messages, understood: str, unknown: list[str],
     body: list[Any] = [paragraph(text)]
     if suggestions:
         body.append(paragraph(tr("clarify.try"), is_subtle=True, size="Small"))
-    return card([*body, *stacked([ask_button(q) for q in suggestions[:3]])])
+    return card([*body, *stacked([ask_button(q[:80], q) for q in suggestions[:3]])])
 
 
 def unsupported_card(tr: Messages, suggestions: list[str]) -> dict[str, Any]:
     body: list[Any] = [paragraph(tr("unsupported.body"))]
     if suggestions:
         body.append(paragraph(tr("clarify.try"), is_subtle=True, size="Small"))
-    return card([*body, *stacked([ask_button(q) for q in suggestions[:3]])])
+    return card([*body, *stacked([ask_button(q[:80], q) for q in suggestions[:3]])])

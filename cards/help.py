@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from microsoft_teams.cards import ActionSet, ExecuteAction, TextBlock
+from microsoft_teams.cards import ExecuteAction, TextBlock
 
 from cards import verbs
-from cards.common import card, inert, paragraph, title
+from cards.common import card, inert, paragraph, stacked, title
 from cards.followups import ask_button
 from services.i18n import Messages
 from services.scope import Page, Scope
@@ -39,7 +39,7 @@ def _example(text: str) -> Any:
     """A whole question is a button that asks it; one with a ‹placeholder› is text."""
     if PLACEHOLDER in text:
         return paragraph(f"- {text}", spacing="Small")
-    return ActionSet(actions=[ask_button(text, text)], spacing="Small")
+    return stacked([ask_button(text, text)])[0]
 
 
 def help_card(scope: Scope, tr: Messages) -> dict[str, Any]:

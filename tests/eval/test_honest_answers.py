@@ -56,8 +56,9 @@ async def test_the_card_offers_the_suggestions_as_buttons(asker: Asker) -> None:
     actions: list[dict[str, Any]] = [a for e in reply.card["body"] if e["type"] == "ActionSet"
                                      for a in e["actions"]]
     sent = [a["data"]["msteams"] for a in actions]
-    assert [s["type"] for s in sent] == ["imBack"] * 3
-    assert [s["value"] for s in sent] == reply.answer["suggestions"]
+    assert [s["type"] for s in sent] == ["messageBack"] * 3  # reaches the bot in channels
+    assert [s["text"] for s in sent] == reply.answer["suggestions"]
+    assert [s["displayText"] for s in sent] == reply.answer["suggestions"]
 
 
 @pytest.mark.parametrize(("text", "language"), [
