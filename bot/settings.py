@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     # QUESTION_RATE per minute (0: no limit).
     question_rate: float = Field(default=60, alias="QUESTION_RATE", ge=0, le=1_000_000)
     question_burst: int = Field(default=20, alias="QUESTION_BURST", ge=1, le=100_000)
+    # "Find a customer" queries (Teams sends one as the user pauses typing): a bucket of
+    # their own, so that searching never uses up the operator's questions.
+    search_rate: float = Field(default=240, alias="SEARCH_RATE", ge=0, le=1_000_000)
+    search_burst: int = Field(default=60, alias="SEARCH_BURST", ge=1, le=100_000)
     # Seconds the Bot Connector has to accept a reply before the turn gives up.
     connector_timeout: float = Field(default=10, alias="CONNECTOR_TIMEOUT", gt=0, le=120)
     # The live data feed (POST /api/feed): an Entra app-only token from one of these

@@ -79,7 +79,8 @@ async def admit(turn: Turn, again: bool = False) -> Admission:
     more (signed in meanwhile), without taking another rate token."""
     roster = None if turn.caller.in_process or turn.services.identity is not None \
         else turn.roster
-    admission = await turn.services.gate.admit(turn.caller, roster, count=not again)
+    admission = await turn.services.gate.admit(turn.caller, roster, count=not again,
+                                               search=turn.kind == "extension")
     turn.admission = admission
     if admission.scope is not None:
         await turn.remember_chat(admission.scope)

@@ -6,7 +6,8 @@ dialog or SSO step. It decides, in this order:
    did: Web Chat and Direct Line let the client write `from.aadObjectId`.
 2. **tenant** — in production the activity's tenant must be present and, when
    ALLOWED_TENANTS is set, one of them.
-3. **rate** — the sender's questions and card actions share one bucket.
+3. **rate** — the sender's questions and card actions share one bucket; their
+   message extension searches have another.
 4. **identity** — the operator the sender is: the Teams SSO session, or (without SSO)
    the activity's object id, bound on a first message from the Bot Connector's roster.
 5. **operator's tenant** — in production it must be the activity's tenant; an
@@ -82,27 +83,29 @@ Roster = Callable[[], Awaitable[RosterMember | None]]
 class TrustGate:
     def __init__(self, settings: Settings, scopes: ScopeService,
                  identity: IdentityService | None, limiter: RateLimiter,
-                 binder: RosterBinder, clock: Callable[[], float] = time.monotonic) -> None:
+                 binder: RosterBinder, clock: Callable[[], float] = time.monotonic, *,
+                 searches: RateLimiter | None = None) -> None:
         self._production = not settings.local_mode
         self._allowed = settings.allowed_tenant_ids
         self._scopes = scopes
         self._identity = identity
         self._limiter = limiter
+        self._searches = searches or limiter  # message extension queries
         self._binder = binder
         self._clock = clock
         self._logged: Lru[tuple[str, str], bool] = Lru(MAX_REMEMBERED)
         self._roster_misses: Lru[str, float] = Lru(MAX_REMEMBERED)
 
     async def admit(self, caller: Caller, roster: Roster | None = None, *,
-                    count: bool = True) -> Admission:
+                    count: bool = True, search: bool = False) -> Admission:
         """COUNT: the activity takes a token of the sender's rate (False: the same turn
-        asks again, e.g. once signed in)."""
+        asks again, e.g. once signed in); SEARCH: of their searches' rate."""
         refusal = self._channel_and_tenant(caller)
         if refusal is not None:
             self._log_once(refusal, caller)
             return Admission(refusal=refusal)
         if count and not caller.in_process:
-            verdict = self._limiter.check(caller.sender)
+            verdict = (self._searches if search else self._limiter).check(caller.sender)
             if verdict is not Verdict.ALLOW:
                 return Admission(refusal=Refusal.RATE_LIMITED, tell=verdict is Verdict.TELL)
         scope = await self._operator(caller, roster)

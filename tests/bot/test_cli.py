@@ -32,14 +32,6 @@ def test_help_on_each_command(command: list[str], capsys: Any) -> None:
     assert "usage: partnerbot" in capsys.readouterr().out
 
 
-@pytest.fixture
-def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "cli.db"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{db}")
-    monkeypatch.chdir(tmp_path)
-    return db
-
-
 def test_import_twice_then_export(sqlite_env: Path, tmp_path: Path, capsys: Any) -> None:
     assert main(["import", str(DEMO_FILE)]) == 0
     assert "organizations: 41 created" in capsys.readouterr().out

@@ -164,14 +164,6 @@ async def test_a_database_holding_other_data_is_left_alone(database: Database) -
     assert sub is not None and sub.expires_on == dt.date(2026, 11, 30)
 
 
-@pytest.fixture
-def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "cli.db"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{db}")
-    monkeypatch.chdir(tmp_path)
-    return db
-
-
 def test_import_never_moves_dates(sqlite_env: Path, tmp_path: Path, capsys: Any) -> None:
     """`partnerbot import` writes the demo file's dates as they are, whatever today is
     and although the file says `as_of` (only serve --demo and chat move the demo)."""

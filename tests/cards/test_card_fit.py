@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.cards.fit import FIT, MARKDOWN, PAGE, RENDER_AT, WIDTHS, host_config, problems_text
-from tests.cards.test_renderer import CHROMIUM, CHROMIUM_ARGS, RENDERER, _missing
+from tests.cards.test_renderer import _missing, renderer_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_missing() is not None,
                                                        reason=str(_missing()))]
@@ -19,17 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(_missing() is not None,
 
 @pytest.fixture
 async def teams_page() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                   args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 700, "height": 900})
-        await page.set_content(PAGE)
-        await page.add_script_tag(content=RENDERER.read_text("utf-8"))
+    async with renderer_page(700, PAGE) as page:
         await page.evaluate(MARKDOWN)
         yield page
-        await browser.close()
 
 
 async def misfits(page: Any, name: str, card: dict[str, Any], width: int) -> list[str]:

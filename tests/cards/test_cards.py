@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from cards.notices import error_card, not_operator_card
 from services.i18n import messages
 from services.scope import Scope
 from tests.cards.sizes import assert_fits
+from tests.support.card_json import walk
 
 SCOPES = [
     Scope(1, "a@p.example", "Alice", "p", "Contoso", "partner", "admin"),
@@ -61,7 +61,7 @@ def test_numbers_are_right_aligned(samples: dict[str, dict[str, Any]]) -> None:
     its header included, in every card."""
     checked = 0
     for name, content in sorted(samples.items()):
-        for table in (e for e in _walk(content) if e.get("type") == "Table"):
+        for table in (e for e in walk(content) if e.get("type") == "Table"):
             header, *rows = table["rows"]
             for n, column in enumerate(table["columns"]):
                 cells = [r["cells"][n] for r in rows]
@@ -75,11 +75,3 @@ def test_numbers_are_right_aligned(samples: dict[str, dict[str, Any]]) -> None:
     assert checked >= 20
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.card_json import walk
 
 ROOT = Path(__file__).resolve().parents[2]
 RENDERER = ROOT / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.min.js"
@@ -63,30 +66,29 @@ def shots() -> Iterator[Path]:
     yield SHOTS
 
 
-@pytest.fixture
-async def page() -> AsyncIterator[Any]:
+@asynccontextmanager
+async def renderer_page(viewport_width: int, content: str) -> AsyncIterator[Any]:
+    """Debian's Chromium showing CONTENT with Microsoft's Adaptive Cards renderer loaded."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM),
                                                    args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 640, "height": 900})
-        await page.set_content("<html><body style='margin:0;background:#fff'>"
-                               "<div id='host' style='width:600px;padding:8px'></div>"
-                               "</body></html>")
-        await page.add_script_tag(content=RENDERER.read_text("utf-8"))
+        try:
+            page = await browser.new_page(viewport={"width": viewport_width, "height": 900})
+            await page.set_content(content)
+            await page.add_script_tag(content=RENDERER.read_text("utf-8"))
+            yield page
+        finally:
+            await browser.close()
+
+
+@pytest.fixture
+async def page() -> AsyncIterator[Any]:
+    async with renderer_page(640, "<html><body style='margin:0;background:#fff'>"
+                                  "<div id='host' style='width:600px;padding:8px'></div>"
+                                  "</body></html>") as page:
         yield page
-        await browser.close()
-
-
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
 
 
 def _teams_only_chart(message: str) -> bool:
@@ -99,7 +101,7 @@ async def test_every_card_renders_cleanly(page: Any, samples: dict[str, dict[str
     problems = []
     for name, card in sorted(samples.items()):
         assert card.get("version") == "1.5", name
-        for element in _walk(card):
+        for element in walk(card):
             kind = str(element.get("type", ""))
             if kind.startswith("Input."):
                 assert element.get("id"), f"{name}: an input without id"

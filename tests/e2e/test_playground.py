@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import sys
-from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 
 from tests.support.playground import (
@@ -26,14 +24,6 @@ pytestmark = [pytest.mark.playground,
 
 BRUNO = {"id": "user-bruno", "aadObjectId": "c06ff11f-0b82-5537-b896-a2f8d555a553"}
 
-
-@pytest.fixture
-async def playground(stack: Stack) -> AsyncIterator[Playground]:
-    async with aiohttp.ClientSession() as session:
-        client = Playground(stack.playground_url, session)
-        await client.connect()
-        yield client
-        await client.close()
 
 
 def _created_in(conversation: str, text: str):  # type: ignore[no-untyped-def]
@@ -60,14 +50,8 @@ async def test_a_question_gets_the_right_card(playground: Playground) -> None:
 
 async def test_a_readers_request_is_approved_from_the_card(playground: Playground) -> None:
     await playground.say("personal-chat-alice", "help")  # Alice's chat is known to the bot
-    activity = await playground.template("group-chat-contoso")
-    activity.update(type="message", text="remove chloe.leroy@contoso.example",
-                    textFormat="plain", **{"from": BRUNO})
-    for key in ("action", "id"):
-        activity.pop(key, None)
-    activity["channelData"].pop("settings", None)
-    activity["channelData"].pop("source", None)
-    await playground.send_activity(activity)
+    await playground.say_as("group-chat-contoso", "remove chloe.leroy@contoso.example",
+                            BRUNO)
     posted = await playground.wait_for(lambda e: _created_in("group-chat-contoso", "chloe.leroy")(e)
                                        and any("refresh" in c for c in bot_cards(e)))
     card = next(c for c in bot_cards(posted) if "refresh" in c)

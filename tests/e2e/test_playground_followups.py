@@ -5,30 +5,20 @@ to three follow-up buttons; clicking one sends its question, which gets its own 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import pytest
 
 from services.i18n import Messages
 from services.understanding.followups import period
 from services.understanding.ranges import DateRange
-from tests.support.playground import Playground, Stack, bot_cards, card_text, missing_reason
+from tests.support.playground import Playground, bot_cards, card_text, missing_reason
 
 pytestmark = [pytest.mark.playground,
               pytest.mark.skipif(missing_reason() is not None, reason=str(missing_reason()))]
 
 CHAT = "personal-chat-alice"
 
-
-@pytest.fixture
-async def playground(stack: Stack) -> AsyncIterator[Playground]:
-    async with aiohttp.ClientSession() as session:
-        client = Playground(stack.playground_url, session)
-        await client.connect()
-        yield client
-        await client.close()
 
 
 def follow_up_buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -6,14 +6,12 @@ whose Details button answers from the clicker's own scope."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
-from tests.support.playground import Playground, Stack, card_text, missing_reason
+from tests.support.playground import Playground, card_text, missing_reason
 
 pytestmark = [pytest.mark.playground,
               pytest.mark.skipif(missing_reason() is not None, reason=str(missing_reason()))]
@@ -23,14 +21,6 @@ DEMO = json.loads((Path(__file__).resolve().parents[2] / "bot" / "demo" /
 CONTOSO = {o["name"] for o in DEMO["organizations"] if o["parent"] == "p-contoso"}
 CHAT = "personal-chat-alice"
 
-
-@pytest.fixture
-async def playground(stack: Stack) -> AsyncIterator[Playground]:
-    async with aiohttp.ClientSession() as session:
-        client = Playground(stack.playground_url, session)
-        await client.connect()
-        yield client
-        await client.close()
 
 
 def _titles(result: dict[str, Any]) -> list[str]:

@@ -163,6 +163,26 @@ async def test_card_actions_count_against_the_question_rate(
     assert CUSTOMER not in answers[3]
 
 
+async def test_searches_have_a_bucket_of_their_own(aiohttp_client: Any,
+                                                   demo_db: Database) -> None:
+    """Typing in "Find a customer" never uses up the operator's questions, and a flood
+    of searches is refused like a flood of questions (no results)."""
+    settings = load_settings(DATABASE_URL=demo_db.url, BOT_ID="", QUESTION_RATE="6",
+                             QUESTION_BURST="2", SEARCH_RATE="6", SEARCH_BURST="3",
+                             NOTIFY_SCHEDULER="off")
+    client = await aiohttp_client(create_app(settings, database=demo_db))
+    found = []
+    for typed in ("c", "ca", "caf", "cafe"):
+        response = await client.post("/api/messages", json=A.search(typed))
+        assert response.status == 200
+        found.append((await response.json())["composeExtension"])
+    assert [f["type"] for f in found] == ["result"] * 3 + ["message"]
+    assert "faster than I can answer" in found[3]["text"]
+    for _ in range(2):  # the questions' bucket is whole
+        text = await _text(await client.post("/api/messages", json=question()))
+        assert CUSTOMER in text
+
+
 async def test_a_question_beyond_the_length_limit_gets_a_polite_reply(
     aiohttp_client: Any, demo_db: Database
 ) -> None:

@@ -54,6 +54,17 @@ def card_action(verb: str, data: dict[str, Any] | None = None, *, aad: str = ALI
     return activity
 
 
+def search(text: str, *, command: str = "findCustomer", aad: str = ALICE_AAD,
+           locale: str = "en-US", tenant: str = ALICE_TENANT) -> dict[str, Any]:
+    """The message extension's query, as Teams sends it while the user types."""
+    activity = message("", aad=aad, locale=locale, tenant=tenant, expect_replies=False)
+    activity.update(type="invoke", name="composeExtension/query", text=None, value={
+        "commandId": command, "parameters": [{"name": "query", "value": text}],
+        "queryOptions": {"skip": 0, "count": 25}})
+    activity["channelData"]["source"] = {"name": "compose"}
+    return activity
+
+
 def bot_installed(*, aad: str = ALICE_AAD, locale: str = "en-US") -> dict[str, Any]:
     activity = message("", aad=aad, locale=locale)
     activity.update(type="conversationUpdate", text=None,

@@ -171,6 +171,17 @@ class Playground:
                                      json=activity) as response:
             assert response.status == 200, await response.text()
 
+    async def say_as(self, conversation: str, text: str, sender: dict[str, str]) -> None:
+        """A message from another member of CONVERSATION (SENDER: id, aadObjectId), as
+        the Playground would deliver it from that user."""
+        activity = await self.template(conversation)
+        activity.update(type="message", text=text, textFormat="plain", **{"from": sender})
+        for key in ("action", "id"):
+            activity.pop(key, None)
+        activity["channelData"].pop("settings", None)
+        activity["channelData"].pop("source", None)
+        await self.send_activity(activity)
+
     async def template(self, conversation: str) -> dict[str, Any]:
         async with self.session.get(f"{self.base}/_internal/v1/customActivities/template",
                                     params={"conversationId": conversation,
