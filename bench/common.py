@@ -112,20 +112,26 @@ class Server:
 
 
 @asynccontextmanager
-async def serving(database_url: str, workdir: Path, **settings: str) -> AsyncIterator[Server]:
+async def serving(database_url: str, workdir: Path, log: Path | None = None,
+                  **settings: str) -> AsyncIterator[Server]:
     """`partnerbot serve` in local mode on DATABASE_URL (scheduler off, quiet), stopped
-    on exit; SETTINGS are more environment variables."""
+    on exit; SETTINGS are more environment variables. LOG: a file that gets the
+    process's output (default: none is kept)."""
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
     port = free_port()
     env.update(DATABASE_URL=database_url, PORT=str(port), NOTIFY_SCHEDULER="off",
                LOG_LEVEL="WARNING", **settings)
-    quiet = asyncio.subprocess.DEVNULL
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", env=env, cwd=workdir, stdout=quiet,
-        stderr=quiet)
-    base = f"http://127.0.0.1:{port}"
+    output: Any = log.open("ab") if log is not None else asyncio.subprocess.DEVNULL
     try:
-        yield Server(base, process, await wait_ready(f"{base}/readyz", process))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "serve", env=env, cwd=workdir, stdout=output,
+            stderr=asyncio.subprocess.STDOUT if log is not None else output)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            yield Server(base, process, await wait_ready(f"{base}/readyz", process))
+        finally:
+            process.terminate()
+            await process.wait()
     finally:
-        process.terminate()
-        await process.wait()
+        if log is not None:
+            output.close()

@@ -1,7 +1,12 @@
 """The floor of the framework: Microsoft's echo bot sample on the same stack (aiohttp,
-botbuilder CloudAdapter, no authentication as in local mode). The only change from the
-sample: the response body is written here, because botbuilder 4.17.1's
-`CloudAdapter.process` answers 500 to every expectReplies turn.
+botbuilder 4.17.1's CloudAdapter, no authentication as in local mode), stock: it imports
+nothing of this project, so none of its patches to botbuilder and msrest
+(bot/teams/patches.py) apply (`python -m bench.stock` checks that, and that the installed
+packages are their wheels' files). A message is handled by the sample's own
+`adapter.process(request, bot)`, which POSTs the reply to the activity's serviceUrl. The
+only change from the sample: an expectReplies turn's response body is written here,
+because `CloudAdapter.process` answers 500 to every expectReplies turn in 4.17.1 (it
+serializes the already-serialized body).
 
     python -m bench.echo_bot PORT
 """
@@ -17,7 +22,7 @@ from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, DeliveryModes
 
 
 class Config:
@@ -38,13 +43,16 @@ def main(port: int) -> None:
     bot = EchoBot()
 
     async def messages(request: web.Request) -> web.Response:
-        activity = Activity().deserialize(json.loads(await request.read()))
+        body = json.loads(await request.read())
+        if body.get("deliveryMode") != DeliveryModes.expect_replies:
+            return await adapter.process(request, bot)  # the sample, as it is
+        activity = Activity().deserialize(body)
         response = await adapter.process_activity("", activity, bot.on_turn)
         if response is None or response.body is None:
             return web.Response(status=201)
-        body = response.body.serialize() if hasattr(response.body, "serialize") \
+        payload = response.body.serialize() if hasattr(response.body, "serialize") \
             else response.body
-        return web.json_response(body, status=response.status)
+        return web.json_response(payload, status=response.status)
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
