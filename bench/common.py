@@ -24,6 +24,18 @@ from services.db.migrate import upgrade
 from services.network.generate import generate_network
 from services.network.importer import NetworkImporter
 
+ROOT = Path(__file__).resolve().parent.parent  # the tree whose code is measured
+
+
+def project_env(**settings: str) -> dict[str, str]:
+    """The environment of a `partnerbot` process: local mode (no BOT_ID), this tree's
+    code first on the path (a worktree's, not the one its venv was installed from), and
+    SETTINGS."""
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env.update(settings)
+    return env
+
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
@@ -117,10 +129,9 @@ async def serving(database_url: str, workdir: Path, log: Path | None = None,
     """`partnerbot serve` in local mode on DATABASE_URL (scheduler off, quiet), stopped
     on exit; SETTINGS are more environment variables. LOG: a file that gets the
     process's output (default: none is kept)."""
-    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
     port = free_port()
-    env.update(DATABASE_URL=database_url, PORT=str(port), NOTIFY_SCHEDULER="off",
-               LOG_LEVEL="WARNING", **settings)
+    env = project_env(**{"DATABASE_URL": database_url, "PORT": str(port),
+                         "NOTIFY_SCHEDULER": "off", "LOG_LEVEL": "WARNING", **settings})
     output: Any = log.open("ab") if log is not None else asyncio.subprocess.DEVNULL
     try:
         process = await asyncio.create_subprocess_exec(

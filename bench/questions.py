@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.common import project_env
 from services.network.generate import largest_distributor
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -435,8 +436,7 @@ async def parse_check(url: str, workdir: Path, ops: list[Operator],
                                          "now": today.isoformat(), "q": q.text},
                                         ensure_ascii=False) + "\n" for op, q in chosen),
                      "utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
-    env.update(DATABASE_URL=url, LOG_LEVEL="ERROR", ANSWER_CACHE_SIZE="0")
+    env = project_env(DATABASE_URL=url, LOG_LEVEL="ERROR", ANSWER_CACHE_SIZE="0")
     loop = asyncio.get_running_loop()
     started = loop.time()
     process = await asyncio.create_subprocess_exec(

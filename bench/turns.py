@@ -47,7 +47,16 @@ from typing import Any
 import aiohttp
 
 from bench import agents_venv
-from bench.common import free_port, network, percentile, pg_database, serving, wait_ready
+from bench.common import (
+    ROOT,
+    free_port,
+    network,
+    percentile,
+    pg_database,
+    project_env,
+    serving,
+    wait_ready,
+)
 from bench.connector import Connector, start
 from bench.questions import (
     KINDS,
@@ -59,8 +68,7 @@ from bench.questions import (
     repeated_plans,
 )
 
-WORK = Path(__file__).resolve().parent / ".work"
-ROOT = WORK.parent.parent
+WORK = ROOT / "bench" / ".work"
 PG_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 LOADS = {
     "distinct": "every question distinct (no answer can be reused), half French",
@@ -151,7 +159,8 @@ def botbuilder_echo() -> Any:
 
 
 def agents_echo(python: Path) -> Any:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTIONS__")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CONNECTIONS__") and k != "PYTHONPATH"}
     # No client id: anonymous, as the Partner App bot in local mode.
     env["CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED"] = "true"
     return echo_server("Agents SDK echo", [str(python), str(WORK.parent / "agents_echo.py")],
@@ -312,8 +321,7 @@ async def database(args: argparse.Namespace) -> AsyncIterator[str]:
 
 async def cli(url: str, *argv: str) -> tuple[int, str, float]:
     """`partnerbot ARGV` on URL: exit code, output, wall seconds."""
-    env = {k: v for k, v in os.environ.items() if k not in {"BOT_ID", "BOT_PASSWORD"}}
-    env.update(DATABASE_URL=url, LOG_LEVEL="WARNING")
+    env = project_env(DATABASE_URL=url, LOG_LEVEL="WARNING")
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", *argv, env=env, cwd=WORK,
