@@ -126,6 +126,19 @@ def machine_busy_s() -> float:
     return (sum(values) - values[3] - values[4]) / CLK_TCK  # less idle and iowait
 
 
+async def idle_at(pid: int, started: float, limit_s: float = 120) -> float:
+    """Seconds from STARTED (perf_counter) until PID's processes are idle (under 5% of a
+    core over half a second): a server that keeps warming up after /readyz."""
+    last = cpu_s(pid)
+    while time.perf_counter() - started < limit_s:
+        await asyncio.sleep(0.5)
+        now = cpu_s(pid)
+        if now - last < 0.025:
+            return time.perf_counter() - started - 0.5
+        last = now
+    return float("nan")
+
+
 def own_cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -483,6 +496,8 @@ async def main(args: argparse.Namespace) -> int:
             async with serving(url, WORK, log=log, QUESTION_RATE="0",
                                SEARCH_RATE="0") as server:
                 bot = Target("bot", server.base, server.process.pid)
+                # the measures start once the bot is idle (it warms up after /readyz)
+                idle = await idle_at(bot.pid, time.perf_counter() - server.startup_s)
                 rss_start = rss_mb(bot.pid)
                 for load in loads:
                     delivery = load == "delivery"
@@ -584,8 +599,9 @@ async def main(args: argparse.Namespace) -> int:
                     and r.agents_ratio is not None else " | - | -")
         say(row + " |")
     say("")
-    say(f"serve process: start-up {startup:.2f}s (process start to /readyz 200); resident "
-        f"memory {rss_start:.0f} MB at start, {rss:.0f} MB after the loads")
+    say(f"serve process: start-up {startup:.2f}s (process start to /readyz 200), idle "
+        f"{idle:.1f}s after its start (warm-up done); resident memory {rss_start:.0f} MB "
+        f"then, {rss:.0f} MB after the loads")
     say(f"fake connector: {connector.messages} replies, {connector.typing} typing, "
         f"{connector.unmatched} unmatched posts, {connector.updates} updates, "
         f"{connector.member_lookups} roster lookups")
@@ -604,7 +620,8 @@ async def main(args: argparse.Namespace) -> int:
         if r.agents_ratio is not None:
             summary.append(f"{load}_agents_ratio={r.agents_ratio:.3f}")
     summary.append(f"import={import_s:.1f}s rss={rss:.0f}MB startup={startup:.2f}s "
-                   f"parsed={check.as_meant / max(1, check.asked):.2f} errors={errors}")
+                   f"warm={idle:.1f}s parsed={check.as_meant / max(1, check.asked):.3f} "
+                   f"errors={errors}")
     say(" ".join(summary))
     print("\n".join(out_lines))  # noqa: T201
     return 0 if errors == 0 and stock_info.get("stock") else 1
