@@ -147,18 +147,18 @@ class ScopeService:
 
     async def _load(self, condition: Any) -> Scope | None:
         stmt = (
-            select(Operator, Organization)
+            select(Operator.id, Operator.email, Operator.name, Operator.role,
+                   Organization.id.label("org_id"), Organization.name.label("org_name"),
+                   Organization.kind, Organization.tenant_id)
             .join(Organization, Organization.id == Operator.organization_id)
             .where(condition, Operator.status == OperatorStatus.ACTIVE)
-        )
+        )  # columns, not entities: every turn reads it
         async with self._sessions() as session:
             row = (await session.execute(stmt)).first()
-        if row is None:
-            return None
-        op, org = row
-        if org.kind == OrgKind.CUSTOMER:
+        if row is None or row.kind == OrgKind.CUSTOMER:
             return None
         return Scope(
-            operator_id=op.id, email=op.email, name=op.name, organization_id=org.id,
-            organization_name=org.name, org_kind=org.kind, role=op.role, tenant_id=org.tenant_id,
+            operator_id=row.id, email=row.email, name=row.name, organization_id=row.org_id,
+            organization_name=row.org_name, org_kind=row.kind, role=row.role,
+            tenant_id=row.tenant_id,
         )

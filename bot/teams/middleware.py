@@ -15,6 +15,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.teams.keys import INTENT, OPERATOR
 from services.correlation import correlation_id, new_correlation_id
+from services.db.meta import read_once
 from services.dedup import ActivityLedger
 
 logger = logging.getLogger("partnerbot.turn")
@@ -27,7 +28,8 @@ class TurnLogMiddleware(Middleware):
         token = correlation_id.set(cid)
         started = time.perf_counter()
         try:
-            await logic()
+            with read_once():  # the data's versions: one read for the whole turn
+                await logic()
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             activity = context.activity

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,12 +22,40 @@ from services.db.models import AppMeta
 NETWORK_VERSION = "network_version"
 DATA_VERSION = "data_version"
 DATA_CHANGED_AT = "data_changed_at"  # when the data version last changed (UTC, ISO 8601)
+KEYS = (NETWORK_VERSION, DATA_VERSION, DATA_CHANGED_AT)
+
+# Inside a turn: the values read so far (all of KEYS, read together the first time).
+_of_this_turn: ContextVar[dict[str, str | None] | None] = ContextVar("meta_of_this_turn",
+                                                                     default=None)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within it (one turn), the versions are read from the database once, all in one
+    query, and reused: the answer cache, the name index and the "data as of" line of a
+    turn cost one round trip, and see one state of the data. A change made in the turn
+    is seen by the rest of it."""
+    token = _of_this_turn.set({})
+    try:
+        yield
+    finally:
+        _of_this_turn.reset(token)
+
+
+async def _value(session: AsyncSession, key: str) -> str | None:
+    memo = _of_this_turn.get()
+    if memo is None:
+        return (await session.execute(
+            select(AppMeta.value).where(AppMeta.key == key))).scalar_one_or_none()
+    if not memo:
+        memo.update(dict.fromkeys(KEYS))
+        memo.update((await session.execute(select(AppMeta.key, AppMeta.value).where(
+            AppMeta.key.in_(KEYS)))).tuples().all())
+    return memo.get(key)
 
 
 async def _version(session: AsyncSession, key: str) -> str:
-    value = (await session.execute(
-        select(AppMeta.value).where(AppMeta.key == key))).scalar_one_or_none()
-    return value or "0"
+    return await _value(session, key) or "0"
 
 
 async def _bump(session: AsyncSession, key: str) -> str:
@@ -35,6 +66,9 @@ async def _set(session: AsyncSession, key: str, value: str) -> str:
     result = await session.execute(update(AppMeta).where(AppMeta.key == key).values(value=value))
     if not result.rowcount:  # type: ignore[attr-defined]
         session.add(AppMeta(key=key, value=value))
+    memo = _of_this_turn.get()
+    if memo:  # the rest of this turn sees its own change
+        memo[key] = value
     return value
 
 
@@ -55,8 +89,7 @@ async def bump_data_version(session: AsyncSession) -> str:
 
 async def data_changed_at(session: AsyncSession) -> dt.datetime | None:
     """When what answers show last changed (None: never, since this was kept)."""
-    value = (await session.execute(
-        select(AppMeta.value).where(AppMeta.key == DATA_CHANGED_AT))).scalar_one_or_none()
+    value = await _value(session, DATA_CHANGED_AT)
     return dt.datetime.fromisoformat(value) if value else None
 
 
