@@ -43,6 +43,7 @@ class NameMatch:
 class NameIndex:
     items: list[Named]
     tokens: list[tuple[str, ...]] = field(default_factory=list)
+    codes: list[tuple[str, ...]] = field(default_factory=list)  # a SKU's code words
     postings: dict[str, list[int]] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
     # (question tokens, anchors, limit) -> matches: the index never changes (a new network
@@ -58,8 +59,10 @@ class NameIndex:
             index.tokens.append(toks)
             for tok in set(toks):
                 index.postings.setdefault(tok, []).append(n)
-            if item.kind == "sku":
-                code = tuple(fold(item.id.replace("-", " ")).split())
+            code = tuple(fold(item.id.replace("-", " ")).split()) \
+                if item.kind == "sku" else ()
+            index.codes.append(code)
+            if code:
                 for tok in set(code):
                     index.postings.setdefault(tok, []).append(n)
         index.vocabulary = list(index.postings)
@@ -97,56 +100,91 @@ class NameIndex:
         return list(found)
 
     def _match(self, query: Sequence[str], anchors: Sequence[int],
-               limit: int) -> list[NameMatch]:
+               limit: int = 50) -> list[NameMatch]:
         results: list[NameMatch] = []
+        scorer = _Scorer()
         for n, positions in self.candidates(query, anchors).items():
-            best = _best_span(query, positions, self.tokens[n], self.items[n])
+            best = scorer.best_span(query, positions, self.tokens[n], self.codes[n],
+                                    self.items[n])
             if best is not None:
                 results.append(best)
         results.sort(key=lambda m: (-m.score, -(m.end - m.start), m.item.name))
         return results[:limit]
 
 
-def _score(span: Sequence[str], name: Sequence[str], code: Sequence[str]) -> float:
-    text, full = " ".join(span), " ".join(name)
-    if text == full or (code and text == " ".join(code)):
-        return 100.0
-    score = fuzz.ratio(text, full)
-    if code:
-        score = max(score, fuzz.ratio(text, " ".join(code)))
-    if code and len(code) > 1 and tuple(span) == tuple(code[1:]) and len(text) >= 3:
-        score = max(score, 84.0)  # "pro" for CS-PRO, "audit" for CV-AUDIT
-    if len(span) == len(name) and len(span) > 1 and all(
-            len(a) >= 3 and b.startswith(a) for a, b in zip(span, name, strict=True)):
-        score = max(score, 88.0)  # "coresuite pro" for "CoreSuite Professional"
-    if len(span) < len(name) and len(text) >= 4:
-        # a distinctive part of the name: "Northwind" for "Northwind Solutions"
-        for k in range(len(name) - len(span) + 1):
-            part = " ".join(name[k:k + len(span)])
-            # one typo in a distinctive word of an organization's name ("fabrikan");
-            # not of a SKU's, whose words are ordinary ones ("licenses")
-            if fuzz.ratio(text, part) >= 88 or (
-                    not code and len(part) >= 6
-                    and DamerauLevenshtein.distance(text, part) <= 1):
-                score = max(score, 86.0 if k == 0 else 82.0)
-    return float(score)
+class _Scorer:
+    """The scores of one question's spans against candidate names.
 
+    Candidates share words ("Solutions", "Cloud"), so the comparison of a span with a
+    part of a name is made once per question, not once per candidate; a span that
+    several anchors reach is scored once per candidate. The results are those of
+    scoring every span of every candidate afresh."""
 
-def _best_span(query: Sequence[str], positions: set[int], name: tuple[str, ...],
-               item: Named) -> NameMatch | None:
-    code = tuple(fold(item.id.replace("-", " ")).split()) if item.kind == "sku" else ()
-    best: NameMatch | None = None
-    longest = max(len(name), len(code)) + 1
-    for pos in positions:
-        for start in range(max(0, pos - longest + 1), pos + 1):
-            for end in range(pos + 1, min(len(query), start + longest) + 1):
-                score = _score(query[start:end], name, code)
-                if score < MIN_SCORE:
-                    continue
-                candidate = NameMatch(item, start, end, score)
-                if best is None or (score, end - start) > (best.score, best.end - best.start):
-                    best = candidate
-    return best
+    def __init__(self) -> None:
+        self._parts: dict[tuple[str, str, bool], bool] = {}
+
+    def _part_close(self, text: str, part: str, sku: bool) -> bool:
+        # one typo in a distinctive word of an organization's name ("fabrikan");
+        # not of a SKU's, whose words are ordinary ones ("licenses")
+        key = (text, part, sku)
+        close = self._parts.get(key)
+        if close is None:
+            close = fuzz.ratio(text, part, score_cutoff=88) >= 88 or (
+                not sku and len(part) >= 6 and DamerauLevenshtein.distance(
+                    text, part, score_cutoff=1) <= 1)
+            self._parts[key] = close
+        return close
+
+    def score(self, span: Sequence[str], text: str, name: Sequence[str], full: str,
+              code: Sequence[str], code_text: str) -> float:
+        """The span's score (TEXT: its words joined) as a mention of NAME (FULL: joined;
+        a SKU: also of its CODE); a score below MIN_SCORE may be reported as 0 (it never
+        matches either way)."""
+        if text == full or (code and text == code_text):
+            return 100.0
+        score = fuzz.ratio(text, full, score_cutoff=MIN_SCORE)
+        if code:
+            score = max(score, fuzz.ratio(text, code_text, score_cutoff=MIN_SCORE))
+            if len(code) > 1 and tuple(span) == tuple(code[1:]) and len(text) >= 3:
+                score = max(score, 84.0)  # "pro" for CS-PRO, "audit" for CV-AUDIT
+        width = len(span)
+        if width == len(name) and width > 1 and all(
+                len(a) >= 3 and b.startswith(a) for a, b in zip(span, name, strict=True)):
+            score = max(score, 88.0)  # "coresuite pro" for "CoreSuite Professional"
+        if width < len(name) and len(text) >= 4 and score < 86.0:
+            # a distinctive part of the name: "Northwind" for "Northwind Solutions"
+            # (86 at the start of the name, 82 further in)
+            sku = bool(code)
+            for k in range(len(name) - width + 1):
+                if k > 0 and score >= 82.0:
+                    break
+                part = name[k] if width == 1 else " ".join(name[k:k + width])
+                if self._part_close(text, part, sku):
+                    score = max(score, 86.0 if k == 0 else 82.0)
+                    break
+        return float(score)
+
+    def best_span(self, query: Sequence[str], positions: set[int], name: tuple[str, ...],
+                  code: tuple[str, ...], item: Named) -> NameMatch | None:
+        best: NameMatch | None = None
+        longest = max(len(name), len(code)) + 1
+        full, code_text = " ".join(name), " ".join(code)
+        seen: set[tuple[int, int]] = set()
+        for pos in positions:
+            for start in range(max(0, pos - longest + 1), pos + 1):
+                for end in range(pos + 1, min(len(query), start + longest) + 1):
+                    if (start, end) in seen:
+                        continue  # the same span from another anchor: the same score
+                    seen.add((start, end))
+                    span = query[start:end]
+                    score = self.score(span, span[0] if end - start == 1 else " ".join(span),
+                                       name, full, code, code_text)
+                    if score < MIN_SCORE:
+                        continue
+                    if best is None or (score, end - start) > (best.score,
+                                                               best.end - best.start):
+                        best = NameMatch(item, start, end, score)
+        return best
 
 
 class NameIndexCache:
