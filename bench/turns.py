@@ -494,7 +494,7 @@ async def main(args: argparse.Namespace) -> int:
                                       args.parse_sample, today, args.seed)
             progress(f"parse check: {check.as_meant}/{check.asked} as meant")
             async with serving(url, WORK, log=log, QUESTION_RATE="0",
-                               SEARCH_RATE="0") as server:
+                               SEARCH_RATE="0", WORKERS=str(args.workers)) as server:
                 bot = Target("bot", server.base, server.process.pid)
                 # the measures start once the bot is idle (it warms up after /readyz)
                 idle = await idle_at(bot.pid, time.perf_counter() - server.startup_s)
@@ -599,9 +599,10 @@ async def main(args: argparse.Namespace) -> int:
                     and r.agents_ratio is not None else " | - | -")
         say(row + " |")
     say("")
+    processes = "" if args.workers == 1 else f" ({args.workers} workers and their parent)"
     say(f"serve process: start-up {startup:.2f}s (process start to /readyz 200), idle "
         f"{idle:.1f}s after its start (warm-up done); resident memory {rss_start:.0f} MB "
-        f"then, {rss:.0f} MB after the loads")
+        f"then, {rss:.0f} MB after the loads{processes}")
     say(f"fake connector: {connector.messages} replies, {connector.typing} typing, "
         f"{connector.unmatched} unmatched posts, {connector.updates} updates, "
         f"{connector.member_lookups} roster lookups")
@@ -613,7 +614,8 @@ async def main(args: argparse.Namespace) -> int:
     errors = sum(r.bot.errors + sum(e.errors for e in r.echoes)
                  + (r.agents.errors if r.agents else 0) for r in results.values())
     summary = [f"SUMMARY turns db={args.db} customers={args.customers} "
-               f"concurrency={len(ops)} turns={per_sender * len(ops)}"]
+               f"concurrency={len(ops)} workers={args.workers} "
+               f"turns={per_sender * len(ops)}"]
     for load, r in results.items():
         summary.append(f"{load}={r.bot.rate:.1f}/s {load}_p95={ms(r.bot.all, 95)}ms "
                        f"{load}_ratio={r.ratio:.2f}")
@@ -636,6 +638,8 @@ def parse(argv: list[str]) -> Any:
                         f"(default: $TEST_DATABASE_URL, else {PG_DEFAULT})")
     parser.add_argument("--concurrency", type=int, default=8,
                         help="operators sending at once (default 8)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="`partnerbot serve --workers` (default 1)")
     parser.add_argument("--turns", type=int, default=1000, help="measured turns per load "
                         "and server (default 1000)")
     parser.add_argument("--warmup", type=int, default=60, help="warm-up turns before each "

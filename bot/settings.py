@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=30, alias="RETENTION_DAYS", ge=1, le=3650)
     port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
     host: str = Field(default="", alias="HOST")
+    # serving processes on PORT (SO_REUSEPORT); `serve --workers` overrides it
+    workers: int = Field(default=1, alias="WORKERS", ge=1, le=64)
     public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     # OpenID metadata of the Bot Framework channel tokens; only changed by tests
