@@ -47,6 +47,7 @@ class Pruned:
     sign_ins: int  # SSO token-exchange items in bot_state
     activities: int
     refused: int  # refused-action audit rows
+    export_links: int = 0  # expired CSV export links
 
 
 def next_run(now: dt.datetime, at: str, tz: str) -> dt.datetime:
@@ -110,12 +111,13 @@ class NotificationRunner:
                 sign_ins=await services.state.prune_token_exchanges(
                     now - min(keep, TOKEN_EXCHANGE_KEEP)),
                 activities=await ActivityLedger(sessions).prune(),
-                refused=await services.audit.prune_refused(now - keep))
+                refused=await services.audit.prune_refused(now - keep),
+                export_links=await services.exports.prune(now))
         finally:
             await leases.release(RETENTION_LEASE, self.holder)
         logger.info("retention: %d outbox messages, %d sign-in exchanges, %d activities, "
-                    "%d refused-action audit rows removed", pruned.outbox, pruned.sign_ins,
-                    pruned.activities, pruned.refused)
+                    "%d refused-action audit rows, %d export links removed", pruned.outbox,
+                    pruned.sign_ins, pruned.activities, pruned.refused, pruned.export_links)
         return pruned
 
     async def drain(self, *, until_idle: bool = True, max_wait_s: float = 0.0) -> DrainResult:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import Clock, utc_now
@@ -38,6 +38,7 @@ KINDS = ("customer", "partner", "distributor")
 LANGUAGES = ("en", "fr")
 TOKEN_RE = re.compile(r"^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})$")
 PRUNE_AFTER = dt.timedelta(days=1)  # used and expired rows are kept this long
+PRUNE_EVERY = 200  # links made by a process between two prunes (and the daily retention)
 DOWNLOADED = "export.downloaded"  # the audit event of a file served
 
 
@@ -161,6 +162,7 @@ class ExportService:
         self._base_url = base_url.rstrip("/")
         self._ttl = dt.timedelta(seconds=ttl_s)
         self._clock = clock
+        self._until_prune = 0  # the first link of a process prunes
 
     def url(self, token: str) -> str:
         return f"{self._base_url}/export/{token}"
@@ -173,12 +175,22 @@ class ExportService:
         ExportQuestion.from_data(data)  # validated before the write
         now = self._clock()
         async with self._sessions.begin() as session:
-            await session.execute(delete(ExportLink).where(
-                ExportLink.expires_at < now - PRUNE_AFTER))
-            session.add(ExportLink(token_hash=token_hash(token), operator_id=scope.operator_id,
-                                   question=data, created_at=now,
-                                   expires_at=now + self._ttl))
+            await session.execute(insert(ExportLink).values(
+                token_hash=token_hash(token), operator_id=scope.operator_id, question=data,
+                created_at=now, expires_at=now + self._ttl))
+        self._until_prune -= 1
+        if self._until_prune <= 0:
+            self._until_prune = PRUNE_EVERY
+            await self.prune(now)
         return self.url(token)
+
+    async def prune(self, now: dt.datetime | None = None) -> int:
+        """Remove the links that expired PRUNE_AFTER ago or more (used or not); how many."""
+        before = (now or self._clock()) - PRUNE_AFTER
+        async with self._sessions.begin() as session:
+            result = await session.execute(delete(ExportLink).where(
+                ExportLink.expires_at < before))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def check(self, token: str) -> Redeemed:
         """The link's operator and question if it may be downloaded now (nothing is

@@ -385,3 +385,34 @@ async def test_two_downloads_of_one_link_at_once_serve_one_file(
     assert len(downloads) == 1 and downloads[0].after is not None
     ((_, _, body),) = [r for r in results if r[0] == 200]
     assert downloads[0].after["rows"] == len(parse_csv(body, ",")[2])
+
+
+async def test_expired_links_are_pruned_every_so_many_and_daily(
+        client: Any, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process's first link prunes the links expired a day ago, then every
+    PRUNE_EVERY-th; the daily retention prunes them too (a quiet process's)."""
+    from bot.jobs.notifications import NotificationRunner
+    from services.exports import links
+
+    async def expire_all() -> None:
+        async with demo_db.sessions.begin() as session:
+            await session.execute(update(ExportLink).values(
+                expires_at=utc_now() - links.PRUNE_AFTER - dt.timedelta(minutes=1)))
+
+    await link_of(client, SOFIA, "top 5 customers by licenses")  # the first: prunes
+    await expire_all()
+    monkeypatch.setattr(links, "PRUNE_EVERY", 3)
+    exports = client.server.app[SERVICES].exports
+    exports._until_prune = 2  # noqa: SLF001 - two links until the next prune
+    await link_of(client, SOFIA, "licenses per SKU")
+    assert len(await _link_ids(demo_db)) == 2  # not pruned yet
+    await link_of(client, SOFIA, "top 3 customers by licenses")  # this one prunes
+    assert len(await _link_ids(demo_db)) == 2  # the expired one went
+    await expire_all()
+    runner = NotificationRunner(client.server.app[SERVICES])
+    try:
+        pruned = await runner.prune()
+    finally:
+        await runner.close()
+    assert pruned is not None and pruned.export_links == 2
+    assert await _link_ids(demo_db) == []
