@@ -16,11 +16,14 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from services.batches import Lru
+from services.db.meta import OPERATORS_VERSION, turn_version
 from services.db.models import Operator, OperatorStatus, Organization, OrgClosure, OrgKind, Role
 
 # One alias for every scoped statement: SQLAlchemy memoizes an alias's adapted columns, so
 # building a statement does not adapt them again each time (a statement joins it once).
 _TREE = aliased(OrgClosure, name="scope_tree")
+SCOPE_CACHE_SIZE = 10_000  # operators whose scope a process keeps
 
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
@@ -133,17 +136,36 @@ class ScopeService:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        # (lookup, value) -> (the operators version it was read at, the scope or None)
+        self._cache: Lru[tuple[str, str], tuple[str, Scope | None]] = Lru(SCOPE_CACHE_SIZE)
 
     async def for_aad_object_id(self, aad_object_id: str | None) -> Scope | None:
         if not aad_object_id:
             return None
-        return await self._load(Operator.aad_object_id == aad_object_id.lower())
+        aad = aad_object_id.lower()
+        return await self._cached(("aad", aad), Operator.aad_object_id == aad)
 
     async def for_operator_id(self, operator_id: int) -> Scope | None:
-        return await self._load(Operator.id == operator_id)
+        return await self._cached(("id", str(operator_id)), Operator.id == operator_id)
 
     async def for_email(self, email: str) -> Scope | None:
-        return await self._load(Operator.email == email.strip().lower())
+        address = email.strip().lower()
+        return await self._cached(("email", address), Operator.email == address)
+
+    async def _cached(self, key: tuple[str, str], condition: Any) -> Scope | None:
+        """In a turn, the scope read at the operators version the turn reads (read
+        before the scope, so a scope is never kept under a newer version than its own);
+        any change to an operator or an operator's organization, by any instance, moves
+        that version (a database trigger), so a removed operator is refused at once."""
+        version = await turn_version(self._sessions, OPERATORS_VERSION)
+        if version is None:
+            return await self._load(condition)
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        scope = await self._load(condition)
+        self._cache.put(key, (version, scope))
+        return scope
 
     async def _load(self, condition: Any) -> Scope | None:
         stmt = (

@@ -21,9 +21,11 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.db.meta import STATE_VERSION, turn_version
 from services.db.models import BotStateRecord
 
 ANY = "*"
+MAX_ABSENT = 50_000  # keys known to hold nothing, per process (then forgotten)
 # How SqlStorage (jsonpickle) stores botbuilder's token-exchange item.
 TOKEN_EXCHANGE_ITEM = ('{"py/object": "botbuilder.core.teams.'
                        'teams_sso_token_exchange_middleware._TokenStoreItem"')
@@ -52,23 +54,46 @@ def _new_etag() -> str:
 class StateStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        self._absent: set[str] = set()  # keys that held nothing at version _absent_at
+        self._absent_at: str | None = None
 
     async def read(self, keys: Iterable[str]) -> dict[str, StoredItem]:
+        """The stored items of KEYS. In a turn, keys known to hold nothing at the state
+        version the turn reads (a conversation with no dialog: most turns) are not read
+        again; any write to the state, by any instance, moves that version (a database
+        trigger)."""
         wanted = list(dict.fromkeys(keys))
         if not wanted:
+            return {}
+        version = await turn_version(self._sessions, STATE_VERSION)
+        if version is not None and version == self._absent_at \
+                and all(key in self._absent for key in wanted):
             return {}
         stmt = select(BotStateRecord.key, BotStateRecord.etag, BotStateRecord.data).where(
             BotStateRecord.key.in_(wanted))
         async with self._sessions() as session:
             rows = (await session.execute(stmt)).all()
-        return {r.key: StoredItem(r.etag, r.data) for r in rows}
+        found = {r.key: StoredItem(r.etag, r.data) for r in rows}
+        if version is not None:  # read before the rows: never newer than what they show
+            if version != self._absent_at or len(self._absent) >= MAX_ABSENT:
+                self._absent, self._absent_at = set(), version
+            self._absent.update(key for key in wanted if key not in found)
+        return found
+
+    def _changed(self) -> None:
+        """This process wrote the state: what it knew to be absent is forgotten."""
+        self._absent, self._absent_at = set(), None
 
     async def write(self, changes: Mapping[str, Change]) -> dict[str, str]:
         """Write all CHANGES in one transaction; return the new e-tag of each key."""
         etags: dict[str, str] = {}
-        async with self._sessions() as session, session.begin():
-            for key, change in changes.items():
-                etags[key] = await self._write_one(session, key, change)
+        self._changed()
+        try:
+            async with self._sessions() as session, session.begin():
+                for key, change in changes.items():
+                    etags[key] = await self._write_one(session, key, change)
+        finally:
+            self._changed()  # a read while it was written saw the old state
         return etags
 
     async def _write_one(self, session: AsyncSession, key: str, change: Change) -> str:
@@ -100,8 +125,13 @@ class StateStore:
         wanted = list(keys)
         if not wanted:
             return
-        async with self._sessions() as session, session.begin():
-            await session.execute(delete(BotStateRecord).where(BotStateRecord.key.in_(wanted)))
+        self._changed()
+        try:
+            async with self._sessions() as session, session.begin():
+                await session.execute(delete(BotStateRecord).where(
+                    BotStateRecord.key.in_(wanted)))
+        finally:
+            self._changed()
 
     async def prune_token_exchanges(self, before: dt.datetime) -> int:
         """Delete the SSO token-exchange items last written before BEFORE (never

@@ -41,6 +41,8 @@ def _spawn(serve: Callable[[int], int], number: int) -> int:
         code = 1
         try:
             code = serve(number)
+        except (KeyboardInterrupt, SystemExit):  # a second stop signal while stopping
+            code = 0
         except BaseException:  # noqa: BLE001 - a worker never returns into the parent's code
             logger.exception("worker %d failed", number)
         finally:

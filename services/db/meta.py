@@ -3,7 +3,11 @@
 - The network version changes whenever the partner network's organizations or SKUs do
   (the name index follows it).
 - The data version changes with any change an answer can show: the network, licence
-  subscriptions, onboarding states (the answer cache follows it)."""
+  subscriptions, onboarding states (the answer cache follows it).
+- The operators version and the state version are changed by the database itself
+  (triggers, migration 0017) whenever an operator or an operator's organization, or any
+  bot state row, changes: a process reuses an operator's scope, and its knowledge that a
+  conversation holds no dialog, only while they are unchanged."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import utc_now
 from services.db.models import AppMeta
@@ -22,7 +26,9 @@ from services.db.models import AppMeta
 NETWORK_VERSION = "network_version"
 DATA_VERSION = "data_version"
 DATA_CHANGED_AT = "data_changed_at"  # when the data version last changed (UTC, ISO 8601)
-KEYS = (NETWORK_VERSION, DATA_VERSION, DATA_CHANGED_AT)
+OPERATORS_VERSION = "operators_version"
+STATE_VERSION = "state_version"
+KEYS = (NETWORK_VERSION, DATA_VERSION, DATA_CHANGED_AT, OPERATORS_VERSION, STATE_VERSION)
 
 # Inside a turn: the values read so far (all of KEYS, read together the first time).
 _of_this_turn: ContextVar[dict[str, str | None] | None] = ContextVar("meta_of_this_turn",
@@ -51,6 +57,19 @@ async def _value(session: AsyncSession, key: str) -> str | None:
         memo.update(dict.fromkeys(KEYS))
         memo.update((await session.execute(select(AppMeta.key, AppMeta.value).where(
             AppMeta.key.in_(KEYS)))).tuples().all())
+    return memo.get(key)
+
+
+async def turn_version(sessions: async_sessionmaker[AsyncSession], key: str) -> str | None:
+    """Inside a turn (`read_once`), KEY's value as the turn reads it (with the others, in
+    one query, the first time); None outside a turn, or when the database has no such
+    value: nothing a cache may be keyed on (read the data itself)."""
+    memo = _of_this_turn.get()
+    if memo is None:
+        return None
+    if not memo:
+        async with sessions() as session:
+            await _value(session, key)
     return memo.get(key)
 
 

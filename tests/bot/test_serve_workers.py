@@ -64,7 +64,9 @@ def test_workers_answer_are_replaced_and_stop_together(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     proc = _serve(tmp_path, port, "--demo", "--workers", "2")
     try:
-        _wait(lambda: len(_children(proc.pid)) == 2 and _healthy(base), 60, "two workers")
+        _wait(lambda: proc.poll() is not None or len(_children(proc.pid)) == 2
+              and _healthy(base), 60, "two workers")
+        assert proc.poll() is None, proc.communicate()[0]
         first = _children(proc.pid)
         for _ in range(6):  # a new connection each time: the kernel picks the worker
             status, body = _post(f"{base}/api/messages", A.message("help"))
