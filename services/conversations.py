@@ -18,6 +18,10 @@ class ConversationBook:
         self._sessions = sessions
         self._known: dict[int, str] = {}  # operator id -> conversation id already stored
 
+    def known(self, operator_id: int, conversation_id: str) -> bool:
+        """Whether this process already stored CONVERSATION_ID as the operator's chat."""
+        return self._known.get(operator_id) == conversation_id
+
     async def remember(self, operator_id: int, reference: dict[str, Any]) -> None:
         """Store the operator's personal conversation (a write only when it changed)."""
         conversation = str((reference.get("conversation") or {}).get("id", ""))

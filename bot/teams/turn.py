@@ -132,10 +132,11 @@ class TeamsTurn:
 
     async def remember_chat(self, scope: Scope) -> None:
         conversation = self.context.activity.conversation
+        conversations = self.services.conversations
         if conversation is not None and conversation.conversation_type == "personal" \
-                and not self.in_process:
-            await self.services.conversations.remember(scope.operator_id,
-                                                       reference_of(self.context))
+                and not self.in_process \
+                and not conversations.known(scope.operator_id, str(conversation.id or "")):
+            await conversations.remember(scope.operator_id, reference_of(self.context))
 
     # -- replies -------------------------------------------------------------------------
 

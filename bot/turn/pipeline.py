@@ -312,7 +312,7 @@ def _scope(turn: Turn) -> Scope | None:
 
 async def _answer(turn: Turn, text: str, scope: Scope) -> None:
     answered = await answer(turn.services, scope, text, turn.tr, turn.today,
-                            full_answer=turn.full_answer, where=turn.where())
+                            full_answer=turn.full_answer, where=turn.where)
     turn.intent = answered.intent
     turn.reply = answered.reply
     await turn.deliver(answered.reply, scope)

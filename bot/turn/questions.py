@@ -4,6 +4,7 @@ the same data, else understanding (services/understanding) and the intent's hand
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -35,7 +36,9 @@ class Answered:
 
 async def answer(services: BotServices, scope: Scope, text: str, tr: Messages,
                  today: dt.date, *, full_answer: bool = False,
-                 where: dict[str, Any] | None = None) -> Answered:
+                 where: Callable[[], dict[str, Any]] | None = None) -> Answered:
+    """WHERE gives the turn's conversation and team, when the handler runs (an answer
+    from the cache does not need them)."""
     tr = question_messages(text, tr)  # parsed, cached and answered in this language
     answers = services.answers
     key = await answers.key(scope, text, tr.language, today, full_answer) \
@@ -48,7 +51,7 @@ async def answer(services: BotServices, scope: Scope, text: str, tr: Messages,
         return Answered(cached, f"{cached.intent}:cached")
     query = await parse(text, tr.language, today, services.names.bind(scope))
     request = Request(scope, query, tr, services, today, full_answer=full_answer,
-                      cid=current_correlation_id(), **(where or {}))
+                      cid=current_correlation_id(), **(where() if where else {}))
     reply = await run(handler_for_intent(query.intent), request)
     if not reply.answer.get("error"):
         suggested = follow_ups(query, tr, partners=scope.can_view(Page.PARTNERS))
