@@ -20,6 +20,7 @@ from services.understanding.text import fold
 MIN_SCORE = 80.0
 TOKEN_SCORE = 80.0
 COMMON_POSTINGS = 1500  # a name word this common does not nominate candidates alone
+MANY = 40  # organization candidates from which a question is scored the other way round
 MEMO_SIZE = 4096  # questions remembered per index (operators ask the same ones daily)
 
 
@@ -100,14 +101,22 @@ class NameIndex:
         return list(found)
 
     def _match(self, query: Sequence[str], anchors: Sequence[int],
-               limit: int = 50) -> list[NameMatch]:
-        results: list[NameMatch] = []
+               limit: int = 50, many: int = MANY) -> list[NameMatch]:
+        candidates = self.candidates(query, anchors)
         scorer = _Scorer()
-        for n, positions in self.candidates(query, anchors).items():
-            best = scorer.best_span(query, positions, self.tokens[n], self.codes[n],
-                                    self.items[n])
-            if best is not None:
-                results.append(best)
+        orgs = {n: positions for n, positions in candidates.items() if not self.codes[n]}
+        best: dict[int, NameMatch] = {}
+        at_once = bool(orgs) and len(orgs) >= many
+        if at_once:  # the question's spans against all these names at once
+            best.update(_Spans(query, orgs, self.tokens).best(self.items))
+        for n, positions in candidates.items():
+            if at_once and n in orgs:
+                continue
+            found = scorer.best_span(query, positions, self.tokens[n], self.codes[n],
+                                     self.items[n])
+            if found is not None:
+                best[n] = found
+        results = [best[n] for n in candidates if n in best]
         results.sort(key=lambda m: (-m.score, -(m.end - m.start), m.item.name))
         return results[:limit]
 
@@ -185,6 +194,105 @@ class _Scorer:
                                                                best.end - best.start):
                         best = NameMatch(item, start, end, score)
         return best
+
+
+class _Spans:
+    """The best span of each of many organization candidates (no SKU), scored the other
+    way round: each span of the question against all the candidates' names (and parts
+    of names) in one rapidfuzz call, so that only the pairs that score are looked at in
+    Python. The rules and the results are _Scorer's: the highest (score, width) of the
+    spans a candidate's anchors reach, the first of them in _Scorer's order on a tie."""
+
+    def __init__(self, query: Sequence[str], candidates: dict[int, set[int]],
+                 tokens: list[tuple[str, ...]]) -> None:
+        self.query = query
+        self.order = list(candidates)
+        self.positions = [candidates[n] for n in self.order]
+        self.names = [tokens[n] for n in self.order]
+        self.longest = [len(name) + 1 for name in self.names]
+        reach = set().union(*self.positions)
+        widest = max(self.longest)
+        self.spans = [(start, end) for start in range(len(query))
+                      for end in range(start + 1, min(len(query), start + widest) + 1)
+                      if any(start <= p < end for p in reach)]
+
+    def _hits(self) -> dict[tuple[int, int], float]:
+        """(span number, candidate number) -> score, for the pairs scoring MIN_SCORE+."""
+        fulls = [" ".join(name) for name in self.names]
+        parts: dict[int, dict[str, list[tuple[int, int]]]] = {}  # width -> part -> (c, k)
+        heads: dict[tuple[int, str], list[int]] = {}  # (words, first 3 letters) -> c
+        words = parts.setdefault(1, {})
+        for c, name in enumerate(self.names):
+            if len(name) > 1:
+                for k, word in enumerate(name):
+                    words.setdefault(word, []).append((c, k))
+            for width in range(2, len(name)):
+                of_width = parts.setdefault(width, {})
+                for k in range(len(name) - width + 1):
+                    of_width.setdefault(" ".join(name[k:k + width]), []).append((c, k))
+            if len(name) > 1:
+                heads.setdefault((len(name), name[0][:3]), []).append(c)
+        hits: dict[tuple[int, int], float] = {}
+
+        def hit(u: int, c: int, score: float) -> None:
+            if score > hits.get((u, c), 0.0):
+                hits[(u, c)] = score
+
+        for u, (start, end) in enumerate(self.spans):
+            span = self.query[start:end]
+            text, width = " ".join(span), end - start
+            for _choice, score, c in process.extract(text, fulls, scorer=fuzz.ratio,
+                                                     score_cutoff=MIN_SCORE, limit=None):
+                hit(u, c, float(score))
+            if width > 1 and len(span[0]) >= 3:  # "coresuite pro": word prefixes
+                for c in heads.get((width, span[0][:3]), ()):
+                    if all(len(a) >= 3 and b.startswith(a)
+                           for a, b in zip(span, self.names[c], strict=True)):
+                        hit(u, c, 88.0)
+            same_width = parts.get(width)
+            if len(text) < 4 or not same_width:
+                continue
+            choices = list(same_width)
+            close = {part for part, _s, _i in process.extract(
+                text, choices, scorer=fuzz.ratio, score_cutoff=88, limit=None)}
+            close.update(part for part, _d, _i in process.extract(
+                text, choices, scorer=DamerauLevenshtein.distance, score_cutoff=1,
+                limit=None) if len(part) >= 6)
+            for part in close:
+                for c, k in same_width[part]:
+                    hit(u, c, 86.0 if k == 0 else 82.0)
+        return hits
+
+    def best(self, items: list[Named]) -> dict[int, NameMatch]:
+        chosen: dict[int, tuple[float, int, list[int]]] = {}  # c -> score, width, spans
+        for (u, c), score in self._hits().items():
+            start, end = self.spans[u]
+            width = end - start
+            if width > self.longest[c] or not any(start <= p < end
+                                                  for p in self.positions[c]):
+                continue  # no anchor of this candidate reaches the span
+            held = chosen.get(c)
+            if held is None or (score, width) > (held[0], held[1]):
+                chosen[c] = (score, width, [u])
+            elif (score, width) == (held[0], held[1]):
+                held[2].append(u)
+        out: dict[int, NameMatch] = {}
+        for c, (score, _width, tied) in chosen.items():
+            start, end = self._first(c, {self.spans[u] for u in tied})
+            out[self.order[c]] = NameMatch(items[self.order[c]], start, end, score)
+        return out
+
+    def _first(self, c: int, tied: set[tuple[int, int]]) -> tuple[int, int]:
+        """The tied span _Scorer.best_span meets first (its anchors, in their order)."""
+        if len(tied) == 1:
+            return next(iter(tied))
+        longest = self.longest[c]
+        for pos in self.positions[c]:
+            for start in range(max(0, pos - longest + 1), pos + 1):
+                for end in range(pos + 1, min(len(self.query), start + longest) + 1):
+                    if (start, end) in tied:
+                        return start, end
+        raise AssertionError("a tied span no anchor reaches")
 
 
 class NameIndexCache:

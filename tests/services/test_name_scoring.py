@@ -59,16 +59,19 @@ def test_score_is_the_reference_score(span: list[str], name: list[str], sku: boo
         assert got < MIN_SCORE
 
 
-@settings(max_examples=150, deadline=None)
-@given(query=st.lists(word, min_size=1, max_size=8),
-       names=st.lists(words, min_size=1, max_size=12))
-def test_matches_are_the_reference_best_spans(query: list[str],
-                                              names: list[list[str]]) -> None:
+@settings(max_examples=300, deadline=None)
+@given(query=st.lists(word, min_size=1, max_size=12),
+       names=st.lists(words, min_size=1, max_size=12), many=st.sampled_from([0, 1000]),
+       anchor_set=st.sets(st.integers(0, 11), min_size=1))
+def test_matches_are_the_reference_best_spans(query: list[str], names: list[list[str]],
+                                              many: int, anchor_set: set[int]) -> None:
+    """Both ways of scoring (each candidate's spans; each span against all candidates,
+    MANY=0), with anchors anywhere in the question (ties are broken in one order)."""
     items = [Named(f"org-{n}", " ".join(name), "customer") for n, name in enumerate(names)]
     index = NameIndex.build(items)
-    anchors = list(range(len(query)))
-    got = {(m.item.id, m.start, m.end, m.score) for m in index.match(query, anchors,
-                                                                      limit=1000)}
+    anchors = sorted(a for a in anchor_set if a < len(query)) or [0]
+    got = {(m.item.id, m.start, m.end, m.score) for m in index._match(
+        query, anchors, limit=1000, many=many)}
     expected = set()
     for n, positions in index.candidates(query, anchors).items():
         name = index.tokens[n]
