@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -242,8 +243,12 @@ async def _upsert(
             changed.append((r[key], diff))
         else:
             counts.unchanged += 1
+    # Core executemany (not the ORM's bulk insert: a third of a large import's time),
+    # one statement per run of rows giving the same fields, in the document's order
+    # (parents before their children).
     for part in chunks(new):
-        await session.execute(insert(model), part)
+        for _fields, run in groupby(part, key=lambda r: tuple(r)):
+            await session.execute(insert(model.__table__), list(run))
     counts.created += len(new)
     # One UPDATE statement per set of changed fields, run for all its rows at once
     # (executemany): 10,000 renewals are one statement, not 10,000.
@@ -292,7 +297,7 @@ async def rebuild_closure(session: AsyncSession, changed: set[str]) -> None:
             cur = parents.get(cur)
             depth += 1
     for batch in chunks(closure):
-        await session.execute(insert(OrgClosure), batch)
+        await session.execute(insert(OrgClosure.__table__), batch)
 
 
 class NetworkExporter:
