@@ -11,25 +11,31 @@ from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.db.engine import engine_of
 from services.db.models import ProcessedActivity
 
 KEEP = dt.timedelta(days=1)
 PRUNE_EVERY = 500
 
 
+# Every turn writes one row: a Core statement, made once, on a connection of its own.
+_RECORD = insert(ProcessedActivity.metadata.tables[ProcessedActivity.__tablename__])
+
+
 class ActivityLedger:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        self._engine = engine_of(sessions)
         self._since_prune = 0
 
     async def first_time(self, conversation_id: str, activity_id: str) -> bool:
         """True the first time this (conversation, activity) is seen, False for a retry."""
         now = dt.datetime.now(dt.UTC)
         try:
-            async with self._sessions() as session, session.begin():
-                await session.execute(insert(ProcessedActivity).values(
-                    conversation_id=conversation_id[:512], activity_id=activity_id[:256],
-                    received_at=now))
+            async with self._engine.begin() as conn:
+                await conn.execute(_RECORD, {"conversation_id": conversation_id[:512],
+                                             "activity_id": activity_id[:256],
+                                             "received_at": now})
         except IntegrityError:
             return False
         self._since_prune += 1

@@ -28,6 +28,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import Clock, utc_now
+from services.db.engine import engine_of
 from services.db.models import AuditEvent, ExportLink, Operator
 from services.scope import Scope
 from services.understanding.model import GROUPINGS, MEASURES, Filters, Intent
@@ -40,6 +41,7 @@ TOKEN_RE = re.compile(r"^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})$")
 PRUNE_AFTER = dt.timedelta(days=1)  # used and expired rows are kept this long
 PRUNE_EVERY = 200  # links made by a process between two prunes (and the daily retention)
 DOWNLOADED = "export.downloaded"  # the audit event of a file served
+_NEW_LINK = insert(ExportLink.metadata.tables[ExportLink.__tablename__])
 
 
 def export_key(secret: str, fallback: str) -> bytes:
@@ -158,6 +160,7 @@ class ExportService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], key: bytes,
                  base_url: str, *, ttl_s: int = EXPORT_TTL_S, clock: Clock = utc_now) -> None:
         self._sessions = sessions
+        self._engine = engine_of(sessions)
         self._key = key
         self._base_url = base_url.rstrip("/")
         self._ttl = dt.timedelta(seconds=ttl_s)
@@ -174,10 +177,10 @@ class ExportService:
         data = question.to_data()
         ExportQuestion.from_data(data)  # validated before the write
         now = self._clock()
-        async with self._sessions.begin() as session:
-            await session.execute(insert(ExportLink).values(
-                token_hash=token_hash(token), operator_id=scope.operator_id, question=data,
-                created_at=now, expires_at=now + self._ttl))
+        async with self._engine.begin() as conn:  # a Core statement: every list answer
+            await conn.execute(_NEW_LINK, {
+                "token_hash": token_hash(token), "operator_id": scope.operator_id,
+                "question": data, "created_at": now, "expires_at": now + self._ttl})
         self._until_prune -= 1
         if self._until_prune <= 0:
             self._until_prune = PRUNE_EVERY
