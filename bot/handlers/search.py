@@ -66,6 +66,11 @@ async def handle_search(req: Request) -> Reply:
     if not ids:
         message = req.tr("search.none" if text else "search.none_soon")
         return Reply(SEARCH, extension_message(QUERY, message), _answer([]))
+    return await _results(req, ids)
+
+
+async def _results(req: Request, ids: list[str]) -> Reply:
+    """The result cards of organizations IDS (in the searcher's scope), for Teams."""
     rows = await _rows(req, ids)
     result = search_results(rows, await req.services.directory.sku_names(), req.tr, req.today)
     return Reply(SEARCH, {"composeExtension": result}, _answer(rows))
@@ -90,6 +95,4 @@ async def handle_share(req: Request) -> Reply:
     if not isinstance(org, str) or not 0 < len(org) <= 64:
         raise BadCardData("bad organization id")
     await req.services.directory.org_name(req.scope, org)  # in scope, or NotFound
-    rows = await _rows(req, [org])
-    result = search_results(rows, await req.services.directory.sku_names(), req.tr, req.today)
-    return Reply(SEARCH, {"composeExtension": result}, _answer(rows))
+    return await _results(req, [org])

@@ -246,9 +246,10 @@ async def _upsert(
     # Core executemany (not the ORM's bulk insert: a third of a large import's time),
     # one statement per run of rows giving the same fields, in the document's order
     # (parents before their children).
+    table = model.__table__
     for part in chunks(new):
-        for _fields, run in groupby(part, key=lambda r: tuple(r)):
-            await session.execute(insert(model.__table__), list(run))
+        for _fields, run in groupby(part, key=_fields_of):
+            await session.execute(insert(table), list(run))
     counts.created += len(new)
     # One UPDATE statement per set of changed fields, run for all its rows at once
     # (executemany): 10,000 renewals are one statement, not 10,000.
@@ -256,13 +257,16 @@ async def _upsert(
     for pk, diff in changed:
         groups.setdefault(tuple(sorted(diff)), []).append(
             {"_key": pk, **{f"_new_{f}": v for f, v in diff.items()}})
-    table = model.__table__
     for names, params in groups.items():
         change = update(table).where(table.c[key] == bindparam("_key")).values(
             {name: bindparam(f"_new_{name}") for name in names})
         for part in chunks(params):
             await session.execute(change, part)
     counts.updated += len(changed)
+
+
+def _fields_of(row: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(row)
 
 
 async def rebuild_closure(session: AsyncSession, changed: set[str]) -> None:
@@ -297,7 +301,8 @@ async def rebuild_closure(session: AsyncSession, changed: set[str]) -> None:
             cur = parents.get(cur)
             depth += 1
     for batch in chunks(closure):
-        await session.execute(insert(OrgClosure.__table__), batch)
+        await session.execute(insert(OrgClosure.metadata.tables[OrgClosure.__tablename__]),
+                              batch)
 
 
 class NetworkExporter:
