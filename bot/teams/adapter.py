@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
 
 from aiohttp import ClientError
 from botbuilder.core import InvokeResponse, Storage, TurnContext
 from botbuilder.core.teams import TeamsSSOTokenExchangeMiddleware
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, DeliveryModes
+from botbuilder.schema import DeliveryModes
 from botframework.connector.auth import ChannelValidation
 from msrest.exceptions import ClientRequestError, HttpOperationError
 from requests import RequestException
@@ -23,6 +22,7 @@ from bot.teams import patches
 from bot.teams.connector_cache import CachingBotFrameworkAuthentication
 from bot.teams.middleware import DedupMiddleware, TurnLogMiddleware
 from bot.teams.typing import TypingMiddleware
+from bot.teams.wire import serialize_activity
 from cards.notices import error_card, notice_card
 from dialogs.common import card_activity
 from services.correlation import correlation_id
@@ -64,29 +64,6 @@ def create_adapter(settings: Settings, ledger: ActivityLedger,
         adapter.use(TeamsSSOTokenExchangeMiddleware(storage, settings.oauth_connection_name))
     adapter.on_turn_error = on_turn_error
     return adapter
-
-
-def serialize_activity(activity: Activity) -> dict[str, Any]:
-    """`activity.serialize()`, without msrest walking the attachments' card JSON.
-
-    A card is already plain JSON (dicts, lists, strings, numbers), which msrest would
-    copy value by value: about a tenth of a question turn's CPU. Such contents are set
-    aside while msrest serializes the activity, then put back as they are."""
-    attachments = activity.attachments or []
-    kept = [a.content if isinstance(a.content, (dict, list)) else None for a in attachments]
-    for attachment, content in zip(attachments, kept, strict=True):
-        if content is not None:
-            attachment.content = None
-    try:
-        body: dict[str, Any] = activity.serialize()
-    finally:
-        for attachment, content in zip(attachments, kept, strict=True):
-            if content is not None:
-                attachment.content = content
-    for serialized, content in zip(body.get("attachments") or [], kept, strict=False):
-        if content is not None:
-            serialized["content"] = content
-    return body
 
 
 class PartnerCloudAdapter(CloudAdapter):

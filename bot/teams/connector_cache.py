@@ -22,6 +22,7 @@ from botframework.connector.auth import (
 )
 from botframework.connector.auth.authentication_constants import AuthenticationConstants
 
+from bot.teams.wire import use_card_bodies
 from services.batches import Lru
 
 MAX_CLIENTS = 256  # service URLs are a handful per region; bounded all the same
@@ -50,6 +51,7 @@ class CachingConnectorFactory(ConnectorFactory):
         if client is None:
             client = await self._inner.create(service_url, audience)  # type: ignore[arg-type]
             client.config.connection.timeout = self._timeout_s
+            use_card_bodies(client)
             self._clients.put(key, client)
         return client
 

@@ -68,13 +68,19 @@ PATCHES: tuple[Patch, ...] = (
           "before it)", "on_adaptive_card_invoke's response hits the same "
           "re-serialization defect", "1e11d34dd96b3390"),
     Patch("botbuilder.core.cloud_adapter_base:CloudAdapterBase._process_turn_results",
-          "bot.teams.adapter:PartnerCloudAdapter._process_turn_results",
+          "bot.teams.adapter:PartnerCloudAdapter._process_turn_results (bot.teams.wire)",
           "expectReplies answers are serialized by msrest walking every card's JSON, "
           "about a tenth of a card turn's CPU", "85aee0ba0997dc5d"),
     Patch("botbuilder.core.cloud_adapter_base:CloudAdapterBase.process_activity",
           "bot.teams.connector_cache:CachingBotFrameworkAuthentication",
           "asks for a new ConnectorClient and UserTokenClient on every turn and never "
           "closes them (about 7% of the serving process's CPU)", "1d6801943ca40b23"),
+    Patch("msrest.serialization:Serializer.body",
+          "bot.teams.wire:CardBodySerializer (set on each cached connector client by "
+          "bot.teams.connector_cache)",
+          "a reply's body is deserialized back into models, then serialized, walking "
+          "every card value twice: the largest part of a reply's cost on the production "
+          "path (replies POSTed to the Bot Connector)", "c465e0bbe5efd5e7"),
     Patch("botbuilder.core.bot_state:BotState.load",
           "bot.teams.storage:TurnCachedDialogState.load",
           "treats a cached but empty state as not loaded, so a turn without dialog state "
@@ -92,7 +98,7 @@ def target_source(target: str) -> str:
     module = importlib.import_module(module_name)
     path = inspect.getsourcefile(module)
     assert path is not None, module_name
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:  # msrest's files start with a BOM
         source = handle.read()
     body: list[ast.stmt] = ast.parse(source).body
     node: ast.AST | None = None

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from botbuilder.schema import Activity, Attachment, HeroCard
 
-from bot.teams.adapter import _AuthConfig, serialize_activity
+from bot.teams.adapter import _AuthConfig
 from bot.teams.connector_cache import CachingBotFrameworkAuthentication
+from bot.teams.wire import serialize_activity
 from cards.notices import notice_card
 from dialogs.common import card_activity
 
@@ -52,3 +53,31 @@ def test_copies_of_a_card_reply_share_the_card() -> None:
     assert copied.attachments[0] is not activity.attachments[0]
     assert copied.serialize() == activity.serialize()
     assert copied.serialize()["attachments"][0]["content"] == card
+
+
+def test_connector_request_bodies_are_msrest_bodies() -> None:
+    """A connector client's reply body (CardBodySerializer) is the JSON msrest's own
+    `Serializer.body` makes, for a card reply and for any other body."""
+    from botframework.connector.aio import ConnectorClient
+    from msrest.authentication import BasicTokenAuthentication
+    from msrest.serialization import Serializer
+
+    from bot.teams.wire import CardBodySerializer, use_card_bodies
+
+    client = ConnectorClient(BasicTokenAuthentication({"access_token": ""}),
+                             base_url="https://smba.example/emea/")
+    stock = client.conversations._serialize  # noqa: SLF001
+    use_card_bodies(client)
+    ours = client.conversations._serialize  # noqa: SLF001
+    assert isinstance(ours, CardBodySerializer) and not isinstance(stock, CardBodySerializer)
+    card = notice_card('Quoted "text", ünïcode and 42')
+    card["body"].append({"type": "TextBlock", "text": None, "nested": [{"a": [1, 2.5]}]})
+    activity = card_activity(card)
+    activity.reply_to_id, activity.text = "1:2", "fallback"
+    assert ours.body(activity, "Activity") == Serializer(stock.dependencies).body(
+        activity, "Activity")
+    assert ours.body(activity, "Activity") == stock.body(activity, "Activity")
+    other = {"activities": [activity]}
+    assert ours.body(other, "Transcript") == stock.body(other, "Transcript")
+    use_card_bodies(client)  # once is enough
+    assert client.conversations._serialize is ours  # noqa: SLF001
