@@ -67,8 +67,8 @@ def _run(settings: Settings, args: argparse.Namespace, env: dict[str, str], who:
     print(f"Agents Playground: open http://127.0.0.1:{args.playground_port} {who}",  # noqa: T201
           flush=True)
     try:
-        return cmd_serve(settings, argparse.Namespace(host=None, port=None, demo=True,
-                                                      demo_date=args.demo_date))
+        return cmd_serve(settings, argparse.Namespace(host=None, port=None, workers=None,
+                                                      demo=True, demo_date=args.demo_date))
     finally:
         playground.terminate()
         try:

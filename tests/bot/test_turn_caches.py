@@ -11,12 +11,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import delete, event, select, update
 
 from bot.app import create_app
 from bot.settings import load_settings
 from services.db.engine import Database
-from services.db.models import Operator, OperatorStatus, Organization
+from services.db.models import AppMeta, BotStateRecord, Operator, OperatorStatus, Organization
 from tests.support import activities as A
 
 ALICE = "alice.durand@contoso.example"
@@ -96,3 +96,32 @@ async def test_a_cached_answer_costs_three_statements(instances: list[Any],
     finally:
         event.remove(demo_db.engine.sync_engine, "before_cursor_execute", count)
     assert len(statements) == 3, statements
+
+
+async def versions(db: Database) -> tuple[str, str]:
+    async with db.sessions() as session:
+        rows = dict((await session.execute(select(AppMeta.key, AppMeta.value).where(
+            AppMeta.key.in_(("operators_version", "state_version"))))).tuples().all())
+    return rows["operators_version"], rows["state_version"]
+
+
+async def test_the_versions_move_on_a_change_and_only_on_a_change(demo_db: Database) -> None:
+    """The triggers behind the caches: a statement that changed no row (a retention
+    DELETE that found nothing, an import writing an organization's same name) moves no
+    version, so a snapshot of an unchanged database stays equal; a change moves it."""
+    start = await versions(demo_db)
+    async with demo_db.sessions.begin() as session:
+        await session.execute(delete(BotStateRecord).where(BotStateRecord.key == "absent"))
+        await session.execute(update(Operator).where(Operator.email == "nobody@example.com")
+                              .values(status=OperatorStatus.REMOVED))
+        await session.execute(update(Organization).where(Organization.id == "p-contoso")
+                              .values(name="Contoso Partners", kind=Organization.kind))
+    assert await versions(demo_db) == start
+    async with demo_db.sessions.begin() as session:
+        await session.execute(update(Organization).where(Organization.id == "p-contoso")
+                              .values(name="Contoso Partners Ltd"))
+    renamed = await versions(demo_db)
+    assert renamed[0] != start[0] and renamed[1] == start[1]
+    async with demo_db.sessions.begin() as session:
+        session.add(BotStateRecord(key="k", etag="1", data="{}"))
+    assert (await versions(demo_db))[1] != start[1]

@@ -5,7 +5,8 @@ versions (one query); while they are unchanged a process may reuse the operator'
 and its knowledge that a conversation holds no dialog, instead of reading them again.
 
 SQLite has row triggers only; PostgreSQL gets statement triggers (an import touching
-many rows changes the version once).
+many rows changes the version once) that look at their transition tables, so that a
+statement that changed no row (or no organization's name, kind or tenant) moves nothing.
 
 Revision ID: 0017
 Revises: 0016
@@ -20,50 +21,81 @@ down_revision: str | Sequence[str] | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# table -> (version key, the change that moves it)
+# table -> (version key, the events that move it); an organization moves it only when
+# its name, kind or tenant changes (or it is deleted)
 WATCHED = {
-    "operators": ("operators_version", "INSERT OR UPDATE OR DELETE"),
-    "organizations": ("operators_version", "UPDATE OF name, kind, tenant_id OR DELETE"),
-    "bot_state": ("state_version", "INSERT OR UPDATE OR DELETE"),
+    "operators": ("operators_version", ("INSERT", "UPDATE", "DELETE")),
+    "organizations": ("operators_version", ("UPDATE", "DELETE")),
+    "bot_state": ("state_version", ("INSERT", "UPDATE", "DELETE")),
 }
+ORG_FIELDS = ("name", "kind", "tenant_id")
+
+# PostgreSQL fires a statement trigger for a statement that touched no row too (a
+# retention DELETE that found nothing): its transition table says whether rows changed.
+PG_FUNCTIONS = ("""
+    CREATE FUNCTION partnerbot_bump_version() RETURNS trigger AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM changed_rows) THEN
+            UPDATE app_meta SET value = md5(random()::text || clock_timestamp()::text)
+            WHERE key = TG_ARGV[0];
+        END IF;
+        RETURN NULL;
+    END $$ LANGUAGE plpgsql""", """
+    CREATE FUNCTION partnerbot_bump_version_if_renamed() RETURNS trigger AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM old_rows o JOIN changed_rows n ON n.id = o.id
+                   WHERE (o.name, o.kind, o.tenant_id)
+                         IS DISTINCT FROM (n.name, n.kind, n.tenant_id)) THEN
+            UPDATE app_meta SET value = md5(random()::text || clock_timestamp()::text)
+            WHERE key = TG_ARGV[0];
+        END IF;
+        RETURN NULL;
+    END $$ LANGUAGE plpgsql""")
 
 
-def _sqlite_events(change: str) -> list[str]:
-    return [part.strip() for part in change.split(" OR ")]
+def _name(table: str, key: str, event: str) -> str:
+    return f"{table}_bump_{key}_{event.lower()}"
+
+
+def _postgresql_trigger(table: str, key: str, event: str) -> str:
+    renamed = table == "organizations" and event == "UPDATE"
+    rows = "OLD TABLE AS changed_rows" if event == "DELETE" else "NEW TABLE AS changed_rows"
+    if renamed:
+        rows = "OLD TABLE AS old_rows NEW TABLE AS changed_rows"
+    function = "partnerbot_bump_version_if_renamed" if renamed else "partnerbot_bump_version"
+    return (f"CREATE TRIGGER {_name(table, key, event)} AFTER {event} ON {table} "
+            f"REFERENCING {rows} FOR EACH STATEMENT EXECUTE FUNCTION {function}('{key}')")
+
+
+def _sqlite_trigger(table: str, key: str, event: str) -> str:
+    when = ""
+    if table == "organizations" and event == "UPDATE":
+        when = " WHEN " + " OR ".join(f"OLD.{f} IS NOT NEW.{f}" for f in ORG_FIELDS)
+    return (f"CREATE TRIGGER {_name(table, key, event)} AFTER {event} ON {table}{when} "
+            f"BEGIN UPDATE app_meta SET value = lower(hex(randomblob(16))) "
+            f"WHERE key = '{key}'; END")
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
+    postgresql = op.get_bind().dialect.name == "postgresql"
     for key in sorted({key for key, _ in WATCHED.values()}):
         op.execute(f"INSERT INTO app_meta (key, value) VALUES ('{key}', '0')")
-    if bind.dialect.name == "postgresql":
-        op.execute("""
-            CREATE FUNCTION partnerbot_bump_version() RETURNS trigger AS $$
-            BEGIN
-                UPDATE app_meta SET value = md5(random()::text || clock_timestamp()::text)
-                WHERE key = TG_ARGV[0];
-                RETURN NULL;
-            END $$ LANGUAGE plpgsql""")
-        for table, (key, change) in WATCHED.items():
-            op.execute(f"CREATE TRIGGER {table}_bump_{key} AFTER {change} ON {table} "
-                       f"FOR EACH STATEMENT EXECUTE FUNCTION partnerbot_bump_version('{key}')")
-        return
-    for table, (key, change) in WATCHED.items():
-        for event in _sqlite_events(change):
-            name = f"{table}_bump_{key}_{event.split()[0].lower()}"
-            op.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN "
-                       f"UPDATE app_meta SET value = lower(hex(randomblob(16))) "
-                       f"WHERE key = '{key}'; END")
+    if postgresql:
+        for function in PG_FUNCTIONS:
+            op.execute(function)
+    for table, (key, events) in WATCHED.items():
+        for event in events:
+            op.execute(_postgresql_trigger(table, key, event) if postgresql
+                       else _sqlite_trigger(table, key, event))
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        for table, (key, _change) in WATCHED.items():
-            op.execute(f"DROP TRIGGER {table}_bump_{key} ON {table}")
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for table, (key, events) in WATCHED.items():
+        for event in events:
+            op.execute(f"DROP TRIGGER {_name(table, key, event)}"
+                       + (f" ON {table}" if postgresql else ""))
+    if postgresql:
+        op.execute("DROP FUNCTION partnerbot_bump_version_if_renamed()")
         op.execute("DROP FUNCTION partnerbot_bump_version()")
-    else:
-        for table, (key, change) in WATCHED.items():
-            for event in _sqlite_events(change):
-                op.execute(f"DROP TRIGGER {table}_bump_{key}_{event.split()[0].lower()}")
     op.execute("DELETE FROM app_meta WHERE key IN ('operators_version', 'state_version')")
