@@ -32,44 +32,45 @@ ORG_FIELDS = ("name", "kind", "tenant_id")
 
 # PostgreSQL fires a statement trigger for a statement that touched no row too (a
 # retention DELETE that found nothing): its transition table says whether rows changed.
-PG_FUNCTIONS = ("""
-    CREATE FUNCTION partnerbot_bump_version() RETURNS trigger AS $$
-    BEGIN
-        IF EXISTS (SELECT 1 FROM changed_rows) THEN
-            UPDATE app_meta SET value = md5(random()::text || clock_timestamp()::text)
-            WHERE key = TG_ARGV[0];
-        END IF;
-        RETURN NULL;
-    END $$ LANGUAGE plpgsql""", """
-    CREATE FUNCTION partnerbot_bump_version_if_renamed() RETURNS trigger AS $$
-    BEGIN
-        IF EXISTS (SELECT 1 FROM old_rows o JOIN changed_rows n ON n.id = o.id
-                   WHERE (o.name, o.kind, o.tenant_id)
-                         IS DISTINCT FROM (n.name, n.kind, n.tenant_id)) THEN
-            UPDATE app_meta SET value = md5(random()::text || clock_timestamp()::text)
-            WHERE key = TG_ARGV[0];
-        END IF;
-        RETURN NULL;
-    END $$ LANGUAGE plpgsql""")
+PG_BUMP = "partnerbot_bump_version"
+PG_BUMP_IF_RENAMED = "partnerbot_bump_version_if_renamed"
+_OLD_FIELDS = ", ".join(f"o.{f}" for f in ORG_FIELDS)
+_NEW_FIELDS = ", ".join(f"n.{f}" for f in ORG_FIELDS)
+PG_CHANGED = {  # function -> the condition under which it moves the version
+    PG_BUMP: "EXISTS (SELECT 1 FROM changed_rows)",
+    PG_BUMP_IF_RENAMED: (f"EXISTS (SELECT 1 FROM old_rows o JOIN changed_rows n ON n.id = o.id "
+                         f"WHERE ({_OLD_FIELDS}) IS DISTINCT FROM ({_NEW_FIELDS}))"),
+}
+
+
+def _pg_function(name: str, condition: str) -> str:
+    return (f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
+            f"IF {condition} THEN "
+            f"UPDATE app_meta SET value = md5(random()::text || clock_timestamp()::text) "
+            f"WHERE key = TG_ARGV[0]; END IF; RETURN NULL; END $$ LANGUAGE plpgsql")
 
 
 def _name(table: str, key: str, event: str) -> str:
     return f"{table}_bump_{key}_{event.lower()}"
 
 
+def _renames_only(table: str, event: str) -> bool:
+    """Whether the trigger fires only for rows whose ORG_FIELDS changed."""
+    return table == "organizations" and event == "UPDATE"
+
+
 def _postgresql_trigger(table: str, key: str, event: str) -> str:
-    renamed = table == "organizations" and event == "UPDATE"
-    rows = "OLD TABLE AS changed_rows" if event == "DELETE" else "NEW TABLE AS changed_rows"
-    if renamed:
-        rows = "OLD TABLE AS old_rows NEW TABLE AS changed_rows"
-    function = "partnerbot_bump_version_if_renamed" if renamed else "partnerbot_bump_version"
+    if _renames_only(table, event):
+        rows, function = "OLD TABLE AS old_rows NEW TABLE AS changed_rows", PG_BUMP_IF_RENAMED
+    else:
+        rows, function = f"{'OLD' if event == 'DELETE' else 'NEW'} TABLE AS changed_rows", PG_BUMP
     return (f"CREATE TRIGGER {_name(table, key, event)} AFTER {event} ON {table} "
             f"REFERENCING {rows} FOR EACH STATEMENT EXECUTE FUNCTION {function}('{key}')")
 
 
 def _sqlite_trigger(table: str, key: str, event: str) -> str:
     when = ""
-    if table == "organizations" and event == "UPDATE":
+    if _renames_only(table, event):
         when = " WHEN " + " OR ".join(f"OLD.{f} IS NOT NEW.{f}" for f in ORG_FIELDS)
     return (f"CREATE TRIGGER {_name(table, key, event)} AFTER {event} ON {table}{when} "
             f"BEGIN UPDATE app_meta SET value = lower(hex(randomblob(16))) "
@@ -81,8 +82,8 @@ def upgrade() -> None:
     for key in sorted({key for key, _ in WATCHED.values()}):
         op.execute(f"INSERT INTO app_meta (key, value) VALUES ('{key}', '0')")
     if postgresql:
-        for function in PG_FUNCTIONS:
-            op.execute(function)
+        for function, condition in PG_CHANGED.items():
+            op.execute(_pg_function(function, condition))
     for table, (key, events) in WATCHED.items():
         for event in events:
             op.execute(_postgresql_trigger(table, key, event) if postgresql
@@ -96,6 +97,6 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER {_name(table, key, event)}"
                        + (f" ON {table}" if postgresql else ""))
     if postgresql:
-        op.execute("DROP FUNCTION partnerbot_bump_version_if_renamed()")
-        op.execute("DROP FUNCTION partnerbot_bump_version()")
+        for function in PG_CHANGED:
+            op.execute(f"DROP FUNCTION {function}()")
     op.execute("DELETE FROM app_meta WHERE key IN ('operators_version', 'state_version')")
